@@ -1,0 +1,74 @@
+package io.stagdb.domain.model;
+
+import io.stagdb.domain.error.InvalidRequestException;
+import java.math.BigDecimal;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses and prints the sizes and CPU amounts users write: {@code "1g"}, {@code "512m"}, {@code "1.5"}, {@code "500m"}. */
+public final class Quantities {
+  private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(?:i?b)?");
+  private static final Pattern CPU = Pattern.compile("(\\d+(?:\\.\\d+)?)(m?)");
+  private static final long KIB = 1024;
+
+  private Quantities() {
+  }
+
+  /**
+   * Bytes from a size: a number with an optional binary unit k, m, g or t (also {@code kb}, {@code mib},
+   * ...); a bare number means bytes.
+   */
+  public static long parseBytes(String field, String text) {
+    Matcher m = text == null ? null : SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
+    if (m == null || !m.matches()) {
+      throw new InvalidRequestException(field, "not a size" + (text == null ? "" : " '" + Text.shorten(text) + "'")
+          + "; write e.g. 512m, 1g or 1.5g");
+    }
+    long unit = switch (m.group(2)) {
+      case "k" -> KIB;
+      case "m" -> KIB * KIB;
+      case "g" -> KIB * KIB * KIB;
+      case "t" -> KIB * KIB * KIB * KIB;
+      default -> 1;
+    };
+    try {
+      return new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit)).longValueExact();
+    } catch (ArithmeticException e) {
+      throw new InvalidRequestException(field, "must be a whole number of bytes, e.g. 512m or 1.5g");
+    }
+  }
+
+  /** Thousandths of a CPU core from {@code "1.5"} (cores) or {@code "500m"} (millicores). */
+  public static long parseMilliCpus(String field, String text) {
+    Matcher m = text == null ? null : CPU.matcher(text.trim().toLowerCase(Locale.ROOT));
+    if (m == null || !m.matches()) {
+      throw new InvalidRequestException(field, "not a CPU amount" + (text == null ? "" : " '" + Text.shorten(text) + "'")
+          + "; write cores (e.g. 0.5, 2) or millicores (e.g. 500m)");
+    }
+    BigDecimal amount = new BigDecimal(m.group(1));
+    BigDecimal milli = m.group(2).isEmpty() ? amount.multiply(BigDecimal.valueOf(1000)) : amount;
+    try {
+      return milli.longValueExact();
+    } catch (ArithmeticException e) {
+      throw new InvalidRequestException(field, "at most three decimals of a core (e.g. 0.125)");
+    }
+  }
+
+  /** Prints bytes the way users write them: {@code 1g}, {@code 512m}, {@code 1536m}. */
+  public static String formatBytes(long bytes) {
+    String[] units = {"t", "g", "m", "k"};
+    for (int i = 0; i < units.length; i++) {
+      long unit = 1L << (10 * (4 - i));
+      if (bytes >= unit && bytes % unit == 0) {
+        return bytes / unit + units[i];
+      }
+    }
+    return Long.toString(bytes);
+  }
+
+  /** Prints thousandths of a core as cores: {@code 1.5}, {@code 2}. */
+  public static String formatMilliCpus(long milliCpus) {
+    return BigDecimal.valueOf(milliCpus, 3).stripTrailingZeros().toPlainString();
+  }
+}

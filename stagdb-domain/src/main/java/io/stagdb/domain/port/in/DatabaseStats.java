@@ -1,0 +1,10 @@
+package io.stagdb.domain.port.in;
+
+import io.stagdb.domain.port.out.RuntimeStats;
+import io.stagdb.domain.port.out.VolumeUsage;
+
+/**
+ * What {@code stats} reports: the container's figures ({@code null} when it is not running) and the storage.
+ */
+public record DatabaseStats(RuntimeStats runtime, VolumeUsage storage) {
+}

@@ -1,0 +1,74 @@
+package io.stagdb.domain.port.in;
+
+import io.stagdb.domain.model.Database;
+import io.stagdb.domain.model.DatabaseName;
+import io.stagdb.domain.model.Snapshot;
+import io.stagdb.domain.model.SnapshotName;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything stagDB does, for the REST adapter, the JUnit extension and embedders.
+ *
+ * <pre>{@code
+ * Database main = stagDb.create(CreateDatabase.of(DatabaseName.of("main-db"), EngineVersion.parse("postgres", "15")));
+ * stagDb.snapshot(main.name(), SnapshotName.of("pre-migration-v2.0"));
+ * Database test = stagDb.branchFromSnapshot(SnapshotName.of("pre-migration-v2.0"),
+ *     CreateBranch.named(DatabaseName.of("migration-test")));
+ * stagDb.reset(test.name(), null);   // back to the snapshot's data
+ * stagDb.delete(test.name(), false);
+ * }</pre>
+ *
+ * <p>Every operation either completes or leaves nothing behind; errors are the domain's
+ * ({@code NotFoundException}, {@code ConflictException}, {@code InvalidRequestException},
+ * {@code InfrastructureException}).
+ */
+public interface StagDb {
+
+  /** Creates a database and returns it once it accepts connections. */
+  Database create(CreateDatabase request);
+
+  Database get(DatabaseName name);
+
+  List<Database> list(DatabaseFilter filter);
+
+  /** Starts a stopped database and waits until it accepts connections; no-op when it runs. */
+  Database start(DatabaseName name);
+
+  /** Stops a database; no-op when it is stopped. */
+  Database stop(DatabaseName name);
+
+  Database restart(DatabaseName name);
+
+  /**
+   * Deletes a database or branch with its snapshots. Refused while branches depend on its
+   * snapshots, unless {@code cascade}, which deletes those branches first.
+   */
+  void delete(DatabaseName name, boolean cascade);
+
+  /** Takes a named snapshot of a running or stopped database. */
+  Snapshot snapshot(DatabaseName database, SnapshotName name);
+
+  Snapshot getSnapshot(SnapshotName name);
+
+  /** Every snapshot, or those of one database when {@code database} is not {@code null}. */
+  List<Snapshot> snapshots(DatabaseName database);
+
+  /** Deletes a snapshot; refused while branches depend on it unless {@code cascade}. */
+  void deleteSnapshot(SnapshotName name, boolean cascade);
+
+  /** Branches a database as it is now (through an automatic snapshot). */
+  Database branchFromDatabase(DatabaseName source, CreateBranch request);
+
+  Database branchFromSnapshot(SnapshotName source, CreateBranch request);
+
+  /**
+   * Resets a branch to its origin snapshot, or to {@code snapshot}, another snapshot of the same
+   * origin database; its credentials and port stay.
+   */
+  Database reset(DatabaseName branch, SnapshotName snapshot);
+
+  DatabaseStats stats(DatabaseName name);
+
+  String logs(DatabaseName name, int tail, Instant since);
+}

@@ -1,0 +1,65 @@
+package io.stagdb.domain.port.out;
+
+import io.stagdb.domain.model.Credentials;
+import io.stagdb.domain.model.DatabaseId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Runs database engines, one container per database, on a volume's files (on Docker: labelled
+ * containers with memory and CPU limits and a published port).
+ *
+ * <p>Every method that names a database fails with {@code NotFoundException} when it has no
+ * container. Errors are the domain's; no client-library type crosses this interface.
+ *
+ * <pre>{@code
+ * runtime.run(spec);                                        // container created and started
+ * runtime.awaitReady(spec.id(), spec.credentials(), Duration.ofSeconds(60));
+ * try (var quiesced = runtime.quiesce(spec.id(), spec.credentials())) {
+ *   volumes.snapshot(volume, snapshot);                     // consistent, fast-starting copy
+ * }
+ * }</pre>
+ */
+public interface DatabaseRuntime {
+
+  /** Creates and starts the container of a database; does not wait for the engine. */
+  void run(ContainerSpec spec);
+
+  /** Waits until the engine accepts a login with {@code credentials}, or fails with its last log lines. */
+  void awaitReady(DatabaseId id, Credentials credentials, Duration timeout);
+
+  /** Sets a new password for the login in {@code current} (a branch never keeps its parent's). */
+  void rotatePassword(DatabaseId id, Credentials current, String newPassword);
+
+  /** Runs SQL (or engine commands) once, in order, as {@code credentials}. */
+  void runScripts(DatabaseId id, Credentials credentials, List<String> scripts);
+
+  /** Makes the engine's files consistent on disk until the returned handle is closed. */
+  Quiesced quiesce(DatabaseId id, Credentials credentials);
+
+  /** Starts a stopped container; does not wait for the engine. No-op when it runs. */
+  void start(DatabaseId id);
+
+  /** Stops the container; no-op when it is stopped. */
+  void stop(DatabaseId id);
+
+  /** Removes the container (stopping it first); its volume is left alone. */
+  void remove(DatabaseId id);
+
+  ContainerState state(DatabaseId id);
+
+  /** Every container this runtime manages, for reconciliation. */
+  List<ManagedContainer> list();
+
+  RuntimeStats stats(DatabaseId id);
+
+  /** The last {@code tail} lines of the engine's log, from {@code since} if not {@code null}. */
+  String logs(DatabaseId id, int tail, Instant since);
+
+  /** A quiesced engine; closing it lets writes go on. */
+  interface Quiesced extends AutoCloseable {
+    @Override
+    void close();
+  }
+}

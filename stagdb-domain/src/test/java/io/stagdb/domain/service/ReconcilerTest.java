@@ -1,0 +1,136 @@
+package io.stagdb.domain.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stagdb.domain.model.Database;
+import io.stagdb.domain.model.DatabaseName;
+import io.stagdb.domain.model.DatabaseStatus;
+import io.stagdb.domain.model.EngineVersion;
+import io.stagdb.domain.model.SnapshotName;
+import io.stagdb.domain.port.in.CreateBranch;
+import io.stagdb.domain.port.in.CreateDatabase;
+import io.stagdb.domain.port.out.ContainerState;
+import io.stagdb.domain.service.ReconcileReport.Kind;
+import io.stagdb.domain.testkit.InMemoryStagDb;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReconcilerTest {
+  @TempDir
+  Path dir;
+  InMemoryStagDb stag;
+
+  @BeforeEach
+  void setUp() {
+    stag = new InMemoryStagDb(dir);
+  }
+
+  Database createPg(String name) {
+    return stag.service.create(CreateDatabase.of(DatabaseName.of(name), EngineVersion.parse("pg", "15")));
+  }
+
+  @Test
+  void aConsistentWorldNeedsNothing() {
+    createPg("fine");
+    assertThat(stag.reconciler(true).reconcile(false).clean()).isTrue();
+  }
+
+  @Test
+  void restartsCrashedContainersAndRecreatesMissingOnes() {
+    Database crashed = createPg("crashed");
+    Database lost = createPg("lost");
+    stag.runtime.crash(crashed.id(), 137);
+    stag.runtime.remove(lost.id());
+
+    ReconcileReport dry = stag.reconciler(false).reconcile(true);
+    assertThat(dry.actions()).extracting(ReconcileReport.Action::kind)
+        .containsExactlyInAnyOrder(Kind.RESTART, Kind.RECREATE_CONTAINER);
+    assertThat(dry.actions()).noneMatch(ReconcileReport.Action::applied);
+    assertThat(stag.runtime.state(crashed.id())).isEqualTo(ContainerState.CRASHED);
+
+    ReconcileReport report = stag.reconciler(false).reconcile(false);
+    assertThat(report.actions()).allMatch(ReconcileReport.Action::applied);
+    assertThat(stag.runtime.state(crashed.id())).isEqualTo(ContainerState.RUNNING);
+    assertThat(stag.runtime.state(lost.id())).isEqualTo(ContainerState.RUNNING);
+    assertThat(stag.reconciler(false).reconcile(false).clean()).isTrue();
+  }
+
+  @Test
+  void undoesHalfCreatedAndFinishesHalfDeletedDatabases() {
+    Database half = createPg("half-created");
+    stag.catalog.transact(tx -> {
+      tx.update(new Database(half.id(), half.name(), half.engine(), DatabaseStatus.CREATING, half.resources(),
+          half.port(), half.credentials(), half.env(), half.initScripts(), half.volume(), null, null, half.labels(),
+          null, half.createdAt(), half.updatedAt()));
+      return null;
+    });
+    Database deleting = createPg("half-deleted");
+    stag.catalog.transact(tx -> {
+      tx.update(deleting.withStatus(DatabaseStatus.DELETING, null, deleting.updatedAt()));
+      return null;
+    });
+
+    ReconcileReport report = stag.reconciler(false).reconcile(false);
+
+    assertThat(report.actions()).extracting(ReconcileReport.Action::kind)
+        .containsExactlyInAnyOrder(Kind.UNDO_CREATE, Kind.FINISH_DELETE);
+    assertThat(stag.catalog.databases()).isEmpty();
+    assertThat(stag.volumeNames()).isEmpty();
+    assertThat(stag.runtime.list()).isEmpty();
+  }
+
+  @Test
+  void reportsOrphansAndRemovesThemOnlyWhenConfigured() {
+    Database db = createPg("owner");
+    stag.volumes.create("stray-volume", 1L << 30);
+    stag.volumes.snapshot(db.volume(), "stray-snapshot");
+
+    ReconcileReport kept = stag.reconciler(false).reconcile(false);
+    assertThat(kept.actions()).extracting(ReconcileReport.Action::kind)
+        .containsExactlyInAnyOrder(Kind.ORPHAN_VOLUME, Kind.ORPHAN_SNAPSHOT);
+    assertThat(kept.actions()).noneMatch(ReconcileReport.Action::applied);
+    assertThat(stag.volumeNames()).contains("stray-volume");
+
+    ReconcileReport removed = stag.reconciler(true).reconcile(false);
+    assertThat(removed.actions()).allMatch(ReconcileReport.Action::applied);
+    assertThat(stag.volumeNames()).containsExactly(db.volume());
+    assertThat(stag.volumeSnapshots()).isEmpty();
+  }
+
+  @Test
+  void marksDatabasesWhoseVolumeIsGoneFailedAndDropsMissingSnapshots() {
+    Database db = createPg("victim");
+    stag.service.snapshot(db.name(), SnapshotName.of("lost-snap"));
+    Database other = createPg("other");
+    stag.service.snapshot(other.name(), SnapshotName.of("gone"));
+    stag.volumes.destroySnapshot(other.volume(), stag.service.getSnapshot(SnapshotName.of("gone")).id().value());
+    stag.runtime.remove(db.id());
+    stag.volumes.destroy(db.volume(), false);
+
+    ReconcileReport report = stag.reconciler(false).reconcile(false);
+
+    assertThat(report.actions()).extracting(ReconcileReport.Action::kind)
+        .contains(Kind.MISSING_VOLUME, Kind.MISSING_SNAPSHOT);
+    assertThat(stag.service.get(db.name()).status()).isEqualTo(DatabaseStatus.FAILED);
+    assertThat(stag.catalog.findSnapshot(SnapshotName.of("gone"))).isEmpty();
+  }
+
+  @Test
+  void dropsAutomaticSnapshotsWhoseBranchesAreGone() {
+    createPg("src");
+    Database branch = stag.service.branchFromDatabase(DatabaseName.of("src"), CreateBranch.named(DatabaseName.of("b")));
+    // simulate a crash right after the branch's rows went, before its automatic snapshot did
+    stag.runtime.remove(branch.id());
+    stag.volumes.destroy(branch.volume(), false);
+    stag.catalog.transact(tx -> {
+      tx.delete(branch.id());
+      return null;
+    });
+    ReconcileReport report = stag.reconciler(false).reconcile(false);
+    assertThat(report.actions()).extracting(ReconcileReport.Action::kind).containsExactly(Kind.UNUSED_AUTOMATIC_SNAPSHOT);
+    assertThat(stag.catalog.snapshots()).isEmpty();
+    assertThat(stag.volumeSnapshots()).isEmpty();
+  }
+}

@@ -1,0 +1,135 @@
+package io.stagdb.domain.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stagdb.domain.error.ConflictException;
+import io.stagdb.domain.error.InfrastructureException;
+import io.stagdb.domain.error.NotFoundException;
+import io.stagdb.domain.model.DatabaseId;
+import io.stagdb.domain.port.out.ContainerSpec;
+import io.stagdb.domain.port.out.ContainerState;
+import io.stagdb.domain.port.out.DatabaseRuntime;
+import io.stagdb.domain.port.out.RuntimeStats;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link DatabaseRuntime} must do, errors included. An implementation's test extends
+ * this and supplies specs on fresh data directories; containers started here are removed afterwards.
+ */
+public abstract class DatabaseRuntimeContract {
+  private final List<DatabaseId> started = new ArrayList<>();
+
+  protected abstract DatabaseRuntime runtime();
+
+  /** A spec for a new database on a fresh, empty data directory and a free host port. */
+  protected abstract ContainerSpec newSpec();
+
+  /** How long an engine may take to accept logins. */
+  protected Duration readyTimeout() {
+    return Duration.ofSeconds(60);
+  }
+
+  /** Runs a new database and waits until it is ready. */
+  protected ContainerSpec runReady() {
+    ContainerSpec spec = newSpec();
+    runtime().run(spec);
+    started.add(spec.id());
+    runtime().awaitReady(spec.id(), spec.credentials(), readyTimeout());
+    return spec;
+  }
+
+  @AfterEach
+  void removeStartedContainers() {
+    for (DatabaseId id : started) {
+      if (runtime().state(id) != ContainerState.MISSING) {
+        runtime().remove(id);
+      }
+    }
+  }
+
+  @Test
+  void runsAnEngineThatAcceptsItsCredentials() {
+    ContainerSpec spec = runReady();
+    assertThat(runtime().state(spec.id())).isEqualTo(ContainerState.RUNNING);
+    assertThat(runtime().list()).anySatisfy(c -> {
+      assertThat(c.id()).isEqualTo(spec.id());
+      assertThat(c.state()).isEqualTo(ContainerState.RUNNING);
+    });
+    assertThat(runtime().logs(spec.id(), 50, null)).isNotBlank();
+  }
+
+  @Test
+  void refusesASecondContainerForTheSameDatabase() {
+    ContainerSpec spec = runReady();
+    assertThatThrownBy(() -> runtime().run(spec)).isInstanceOf(ConflictException.class);
+  }
+
+  @Test
+  void refusesWrongCredentials() {
+    ContainerSpec spec = runReady();
+    assertThatThrownBy(() -> runtime().awaitReady(spec.id(), spec.credentials().withPassword("wrong"),
+        Duration.ofSeconds(2))).isInstanceOf(InfrastructureException.class);
+  }
+
+  @Test
+  void rotatesThePassword() {
+    ContainerSpec spec = runReady();
+    runtime().rotatePassword(spec.id(), spec.credentials(), "rotated1234567890");
+    runtime().awaitReady(spec.id(), spec.credentials().withPassword("rotated1234567890"), readyTimeout());
+    assertThatThrownBy(() -> runtime().awaitReady(spec.id(), spec.credentials(), Duration.ofSeconds(2)))
+        .isInstanceOf(InfrastructureException.class);
+  }
+
+  @Test
+  void stopsAndStartsIdempotently() {
+    ContainerSpec spec = runReady();
+    runtime().stop(spec.id());
+    runtime().stop(spec.id());
+    assertThat(runtime().state(spec.id())).isEqualTo(ContainerState.STOPPED);
+    runtime().start(spec.id());
+    runtime().start(spec.id());
+    runtime().awaitReady(spec.id(), spec.credentials(), readyTimeout());
+    assertThat(runtime().state(spec.id())).isEqualTo(ContainerState.RUNNING);
+  }
+
+  @Test
+  void quiescesAndLetsGo() {
+    ContainerSpec spec = runReady();
+    try (DatabaseRuntime.Quiesced quiesced = runtime().quiesce(spec.id(), spec.credentials())) {
+      assertThat(quiesced).isNotNull();
+    }
+    runtime().awaitReady(spec.id(), spec.credentials(), readyTimeout());
+  }
+
+  @Test
+  void reportsStatsWithTheMemoryLimit() {
+    ContainerSpec spec = runReady();
+    RuntimeStats stats = runtime().stats(spec.id());
+    assertThat(stats.memoryLimitBytes()).isEqualTo(spec.resources().memoryBytes());
+    assertThat(stats.memoryUsedBytes()).isPositive();
+  }
+
+  @Test
+  void removesAndThenReportsMissing() {
+    ContainerSpec spec = runReady();
+    runtime().remove(spec.id());
+    assertThat(runtime().state(spec.id())).isEqualTo(ContainerState.MISSING);
+    assertThat(runtime().list()).noneMatch(c -> c.id().equals(spec.id()));
+    assertThatThrownBy(() -> runtime().remove(spec.id())).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> runtime().start(spec.id())).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> runtime().stats(spec.id())).isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  void unknownDatabasesAreMissing() {
+    DatabaseId unknown = DatabaseId.random();
+    assertThat(runtime().state(unknown)).isEqualTo(ContainerState.MISSING);
+    assertThatThrownBy(() -> runtime().stop(unknown)).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> runtime().logs(unknown, 10, null)).isInstanceOf(NotFoundException.class);
+  }
+}

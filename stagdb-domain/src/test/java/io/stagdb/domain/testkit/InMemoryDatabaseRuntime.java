@@ -1,0 +1,221 @@
+package io.stagdb.domain.testkit;
+
+import io.stagdb.domain.error.ConflictException;
+import io.stagdb.domain.error.InfrastructureException;
+import io.stagdb.domain.error.NotFoundException;
+import io.stagdb.domain.model.Credentials;
+import io.stagdb.domain.model.DatabaseId;
+import io.stagdb.domain.port.out.ContainerSpec;
+import io.stagdb.domain.port.out.ContainerState;
+import io.stagdb.domain.port.out.DatabaseRuntime;
+import io.stagdb.domain.port.out.ManagedContainer;
+import io.stagdb.domain.port.out.RuntimeStats;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A database runtime for domain tests that behaves like an engine where it matters: the password
+ * lives in the data directory (a fresh directory takes the spec's, a cloned one keeps its own),
+ * logins with another password are refused, and only a running container is ready.
+ */
+public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
+  private static final String PASSWORD_FILE = ".password";
+
+  private final Faults faults;
+  private final Map<DatabaseId, Container> containers = new LinkedHashMap<>();
+  private int quiesced;
+
+  private static final class Container {
+    final ContainerSpec spec;
+    ContainerState state = ContainerState.RUNNING;
+    Integer exitCode;
+    final List<String> scripts = new ArrayList<>();
+    final List<String> log = new ArrayList<>();
+
+    Container(ContainerSpec spec) {
+      this.spec = spec;
+    }
+  }
+
+  public InMemoryDatabaseRuntime(Faults faults) {
+    this.faults = faults;
+  }
+
+  @Override
+  public synchronized void run(ContainerSpec spec) {
+    faults.check("runtime.run");
+    if (containers.containsKey(spec.id())) {
+      throw ConflictException.alreadyExists("container", spec.name().value());
+    }
+    Path passwordFile = spec.dataPath().resolve(PASSWORD_FILE);
+    if (!Files.exists(passwordFile)) {
+      write(passwordFile, spec.credentials().password());
+    }
+    Container container = new Container(spec);
+    container.log.add("database system is ready to accept connections");
+    containers.put(spec.id(), container);
+  }
+
+  @Override
+  public synchronized void awaitReady(DatabaseId id, Credentials credentials, Duration timeout) {
+    faults.check("runtime.awaitReady");
+    Container c = require(id);
+    if (c.state != ContainerState.RUNNING) {
+      throw new InfrastructureException(c.spec.name() + " is not running (" + c.state + "); last log: " + c.log);
+    }
+    if (!read(c.spec.dataPath().resolve(PASSWORD_FILE)).equals(credentials.password())) {
+      throw new InfrastructureException(c.spec.name() + " refused the login of " + credentials.username());
+    }
+  }
+
+  @Override
+  public synchronized void rotatePassword(DatabaseId id, Credentials current, String newPassword) {
+    faults.check("runtime.rotatePassword");
+    awaitReadyUnchecked(id, current);
+    write(require(id).spec.dataPath().resolve(PASSWORD_FILE), newPassword);
+  }
+
+  private void awaitReadyUnchecked(DatabaseId id, Credentials credentials) {
+    Container c = require(id);
+    if (c.state != ContainerState.RUNNING || !read(c.spec.dataPath().resolve(PASSWORD_FILE)).equals(credentials.password())) {
+      throw new InfrastructureException(c.spec.name() + " refused the login of " + credentials.username());
+    }
+  }
+
+  @Override
+  public synchronized void runScripts(DatabaseId id, Credentials credentials, List<String> scripts) {
+    faults.check("runtime.runScripts");
+    awaitReadyUnchecked(id, credentials);
+    require(id).scripts.addAll(scripts);
+  }
+
+  @Override
+  public synchronized Quiesced quiesce(DatabaseId id, Credentials credentials) {
+    faults.check("runtime.quiesce");
+    awaitReadyUnchecked(id, credentials);
+    quiesced++;
+    return new Quiesced() {
+      private boolean closed;
+
+      @Override
+      public void close() {
+        synchronized (InMemoryDatabaseRuntime.this) {
+          if (!closed) {
+            closed = true;
+            quiesced--;
+          }
+        }
+      }
+    };
+  }
+
+  @Override
+  public synchronized void start(DatabaseId id) {
+    faults.check("runtime.start");
+    Container c = require(id);
+    c.state = ContainerState.RUNNING;
+    c.exitCode = null;
+  }
+
+  @Override
+  public synchronized void stop(DatabaseId id) {
+    faults.check("runtime.stop");
+    Container c = require(id);
+    if (c.state == ContainerState.RUNNING) {
+      c.state = ContainerState.STOPPED;
+      c.exitCode = 0;
+    }
+  }
+
+  @Override
+  public synchronized void remove(DatabaseId id) {
+    faults.check("runtime.remove");
+    require(id);
+    containers.remove(id);
+  }
+
+  @Override
+  public synchronized ContainerState state(DatabaseId id) {
+    faults.check("runtime.state");
+    Container c = containers.get(id);
+    return c == null ? ContainerState.MISSING : c.state;
+  }
+
+  @Override
+  public synchronized List<ManagedContainer> list() {
+    faults.check("runtime.list");
+    return containers.values().stream()
+        .map(c -> new ManagedContainer(c.spec.id(), "stagdb-" + c.spec.name(), c.state, c.exitCode)).toList();
+  }
+
+  @Override
+  public synchronized RuntimeStats stats(DatabaseId id) {
+    faults.check("runtime.stats");
+    Container c = require(id);
+    return new RuntimeStats(1.5, c.spec.resources().memoryBytes() / 10, c.spec.resources().memoryBytes(), 0, 0, 0, 0);
+  }
+
+  @Override
+  public synchronized String logs(DatabaseId id, int tail, Instant since) {
+    faults.check("runtime.logs");
+    List<String> log = require(id).log;
+    return String.join("\n", log.subList(Math.max(0, log.size() - tail), log.size()));
+  }
+
+  // ---- for tests ----
+
+  /** Simulates the engine process dying with {@code exitCode}. */
+  public synchronized void crash(DatabaseId id, int exitCode) {
+    Container c = require(id);
+    c.state = ContainerState.CRASHED;
+    c.exitCode = exitCode;
+  }
+
+  /** Scripts run in a container so far. */
+  public synchronized List<String> scriptsRun(DatabaseId id) {
+    return List.copyOf(require(id).scripts);
+  }
+
+  /** The spec a container was started with. */
+  public synchronized ContainerSpec specOf(DatabaseId id) {
+    return require(id).spec;
+  }
+
+  /** How many quiesce handles are open. */
+  public synchronized int openQuiesces() {
+    return quiesced;
+  }
+
+  private Container require(DatabaseId id) {
+    Container c = containers.get(id);
+    if (c == null) {
+      throw new NotFoundException("container", id.value());
+    }
+    return c;
+  }
+
+  private static void write(Path file, String content) {
+    try {
+      Files.writeString(file, content, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new InfrastructureException("no data in " + file.getParent(), e);
+    }
+  }
+}

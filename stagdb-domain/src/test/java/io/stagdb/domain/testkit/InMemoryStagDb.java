@@ -1,0 +1,41 @@
+package io.stagdb.domain.testkit;
+
+import io.stagdb.domain.port.out.VolumeInfo;
+import io.stagdb.domain.service.Reconciler;
+import io.stagdb.domain.service.StagDbService;
+import io.stagdb.domain.service.StagDbSettings;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The domain service wired to in-memory ports that share one {@link Faults}; for tests of the domain and of inbound adapters. */
+public final class InMemoryStagDb {
+  public final Faults faults = new Faults();
+  public final MutableClock clock = MutableClock.startingAt("2026-11-25T10:00:00Z");
+  public final InMemoryVolumeStore volumes;
+  public final InMemoryDatabaseRuntime runtime = new InMemoryDatabaseRuntime(faults);
+  public final InMemoryCatalog catalog = new InMemoryCatalog(faults);
+  public final StagDbService service;
+
+  public InMemoryStagDb(Path volumeDir, StagDbSettings settings) {
+    this.volumes = new InMemoryVolumeStore(volumeDir, faults);
+    this.service = new StagDbService(volumes, runtime, catalog, new CountingSecrets(), clock, settings);
+  }
+
+  public InMemoryStagDb(Path volumeDir) {
+    this(volumeDir, StagDbSettings.defaults());
+  }
+
+  public Reconciler reconciler(boolean removeOrphans) {
+    return new Reconciler(service, volumes, runtime, catalog, removeOrphans);
+  }
+
+  /** Volume names that exist (snapshots left out). */
+  public List<String> volumeNames() {
+    return volumes.list().stream().filter(i -> !i.isSnapshot()).map(VolumeInfo::volume).sorted().toList();
+  }
+
+  /** Volume snapshots that exist, as {@code volume@snapshot}. */
+  public List<String> volumeSnapshots() {
+    return volumes.list().stream().filter(VolumeInfo::isSnapshot).map(i -> i.volume() + "@" + i.snapshot()).sorted().toList();
+  }
+}
