@@ -1,0 +1,192 @@
+package io.stagdb.domain.testkit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The real test host for integration tests: the ZFS test pool and the Docker engine that
+ * {@code scripts/host-setup} prepares. Each JVM is one test run with its own id
+ * ({@code it-<pid>-<random>}), its own dataset root and container label, and at start it removes
+ * what runs whose JVM is gone left behind.
+ *
+ * <p>Missing infrastructure aborts a test, unless {@code STAGDB_REQUIRE_INFRA=true} (as in CI),
+ * which makes it fail.
+ */
+public final class TestHost {
+  /** Label on every container a test run creates. */
+  public static final String RUN_LABEL = "io.stagdb.run";
+  public static final String POOL = envOr("STAGDB_TEST_POOL", "stagdb");
+  private static final Pattern RUN_ID = Pattern.compile("it-(\\d+)-[0-9a-f]{6}");
+  private static final String RUN = "it-" + ProcessHandle.current().pid() + "-" + randomHex();
+  private static boolean swept;
+
+  private TestHost() {
+  }
+
+  /** This JVM's run id. */
+  public static String runId() {
+    return RUN;
+  }
+
+  /** The dataset under which this run creates everything, e.g. {@code stagdb/it-4242-a1b2c3}. */
+  public static String datasetRoot() {
+    return POOL + "/" + RUN;
+  }
+
+  public static boolean infraRequired() {
+    return Boolean.parseBoolean(envOr("STAGDB_REQUIRE_INFRA", System.getProperty("stagdb.requireInfra", "false")));
+  }
+
+  /** Fails (STAGDB_REQUIRE_INFRA=true) or aborts the test when {@code available} is false. */
+  public static void require(boolean available, String what) {
+    if (available) {
+      return;
+    }
+    String message = what + " is not available; run 'sudo scripts/host-setup' (or skip integration tests with -DskipITs)";
+    if (infraRequired()) {
+      throw new AssertionError(message + " [STAGDB_REQUIRE_INFRA=true]");
+    }
+    Assumptions.abort(message);
+  }
+
+  /** Requires the ZFS test pool and Docker, and removes leftovers of dead runs once per JVM. */
+  public static synchronized void requireZfsAndDocker() {
+    requireZfs();
+    requireDocker();
+    sweepDeadRuns();
+  }
+
+  public static void requireZfs() {
+    require(exec(List.of("zpool", "list", "-H", "-o", "name", POOL)).ok(), "the ZFS test pool '" + POOL + "'");
+  }
+
+  public static void requireDocker() {
+    require(exec(List.of("docker", "info", "--format", "{{.ServerVersion}}")).ok(), "the Docker engine");
+  }
+
+  public static void requireImage(String image) {
+    require(exec(List.of("docker", "image", "inspect", image)).ok(), "the image " + image);
+  }
+
+  /**
+   * Removes the datasets and containers of earlier runs whose JVM no longer runs (killed runs),
+   * never those of a run still alive.
+   */
+  public static synchronized void sweepDeadRuns() {
+    if (swept) {
+      return;
+    }
+    swept = true;
+    Result containers = exec(List.of("docker", "ps", "-a", "--filter", "label=" + RUN_LABEL,
+        "--format", "{{.ID}} {{.Label \"" + RUN_LABEL + "\"}}"));
+    for (String line : containers.lines()) {
+      String[] parts = line.split(" ");
+      if (parts.length == 2 && isDead(parts[1])) {
+        exec(List.of("docker", "rm", "-f", "-v", parts[0]));
+      }
+    }
+    Result datasets = exec(List.of("zfs", "list", "-H", "-o", "name", "-d", "1", "-t", "filesystem", POOL));
+    for (String dataset : datasets.lines()) {
+      String leaf = dataset.substring(dataset.lastIndexOf('/') + 1);
+      if (dataset.startsWith(POOL + "/") && isDead(leaf)) {
+        destroyRecursively(dataset);
+      }
+    }
+  }
+
+  /** Destroys a dataset of a test run with everything under it and every clone of it. */
+  public static void destroyRecursively(String dataset) {
+    if (!dataset.startsWith(POOL + "/it-")) {
+      throw new IllegalArgumentException("refusing to destroy " + dataset + ": not a test run's dataset");
+    }
+    for (int attempt = 0; attempt < 20; attempt++) {
+      exec(List.of("zfs", "unmount", "-f", dataset));
+      Result r = exec(List.of("zfs", "destroy", "-R", "-f", dataset));
+      if (r.ok() || r.stderr().contains("does not exist")) {
+        return;
+      }
+      sleep(100);
+    }
+    throw new IllegalStateException("could not destroy " + dataset);
+  }
+
+  private static boolean isDead(String runId) {
+    Matcher m = RUN_ID.matcher(runId);
+    return m.matches() && !runId.equals(RUN) && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty();
+  }
+
+  /** Output of a command run by {@link #exec}. */
+  public record Result(int exitCode, String stdout, String stderr) {
+    public boolean ok() {
+      return exitCode == 0;
+    }
+
+    public List<String> lines() {
+      return stdout.isBlank() ? List.of() : List.of(stdout.strip().split("\n"));
+    }
+  }
+
+  /** Runs a command (an argument list, never a shell) with a 2-minute limit. */
+  public static Result exec(List<String> command) {
+    return exec(command, Duration.ofMinutes(2));
+  }
+
+  public static Result exec(List<String> command, Duration timeout) {
+    try {
+      Process process = new ProcessBuilder(new ArrayList<>(command)).start();
+      process.getOutputStream().close();
+      var out = process.getInputStream();
+      var err = process.getErrorStream();
+      var stdout = new java.util.concurrent.CompletableFuture<String>();
+      var stderr = new java.util.concurrent.CompletableFuture<String>();
+      new Thread(() -> stdout.complete(read(out))).start();
+      new Thread(() -> stderr.complete(read(err))).start();
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        return new Result(-1, "", "timed out after " + timeout + ": " + command);
+      }
+      return new Result(process.exitValue(), stdout.join(), stderr.join());
+    } catch (IOException e) {
+      return new Result(-1, "", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Result(-1, "", "interrupted");
+    }
+  }
+
+  private static String read(java.io.InputStream in) {
+    try (in) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String envOr(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
+  }
+
+  private static String randomHex() {
+    byte[] bytes = new byte[3];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+}
