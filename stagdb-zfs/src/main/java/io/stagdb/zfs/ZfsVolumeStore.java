@@ -1,0 +1,204 @@
+package io.stagdb.zfs;
+
+import io.stagdb.domain.error.InvalidRequestException;
+import io.stagdb.domain.port.out.VolumeInfo;
+import io.stagdb.domain.port.out.VolumeStore;
+import io.stagdb.domain.port.out.VolumeUsage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * {@link VolumeStore} on ZFS.
+ *
+ * <p>Naming scheme (stable): under the configured dataset root {@code R} and mount directory
+ * {@code M}, volume {@code v} is the filesystem {@code R/v} mounted at {@code M/v}, and snapshot
+ * {@code s} of it is {@code R/v@s}. A branch is a ZFS clone {@code R/b} of {@code R/v@s}. Every
+ * volume has {@code refquota} set from its storage limit. Nothing outside {@code R} is ever
+ * changed: each name is checked to lie under it before any call.
+ */
+public final class ZfsVolumeStore implements VolumeStore {
+  private static final Pattern KEY = Pattern.compile("[a-z0-9][a-z0-9-]{0,127}");
+  private static final List<String> LIST_PROPERTIES = List.of("used", "referenced", "refquota", "origin");
+
+  private final String root;
+  private final Path mountDir;
+  private final Zfs zfs;
+
+  ZfsVolumeStore(String root, Path mountDir, Zfs zfs) {
+    if (root == null || !root.matches("[A-Za-z0-9][A-Za-z0-9_.:-]*(/[A-Za-z0-9][A-Za-z0-9_.:-]*)+")) {
+      throw new IllegalArgumentException("the ZFS dataset root must be a dataset below a pool, e.g. tank/stagdb (got '" + root + "')");
+    }
+    this.root = root;
+    this.mountDir = mountDir.toAbsolutePath().normalize();
+    this.zfs = zfs;
+  }
+
+  /**
+   * A store on the {@code zfs} command line under {@code root} (created if missing), mounting
+   * volumes below {@code mountDir}.
+   */
+  public static ZfsVolumeStore usingCli(String root, Path mountDir) {
+    ZfsVolumeStore store = new ZfsVolumeStore(root, mountDir, new ZfsCli("zfs", Duration.ofSeconds(60)));
+    store.ensureRoot();
+    return store;
+  }
+
+  /** Creates the root dataset (not mounted: it only holds volumes) unless it exists. */
+  void ensureRoot() {
+    if (!zfs.exists(root)) {
+      zfs.create(root, Map.of("mountpoint", "none"));
+    }
+  }
+
+  public String root() {
+    return root;
+  }
+
+  @Override
+  public Path create(String volume, long quotaBytes) {
+    zfs.create(dataset(volume), volumeProperties(volume, quotaBytes));
+    return mountPath(volume);
+  }
+
+  @Override
+  public void snapshot(String volume, String snapshot) {
+    zfs.snapshot(snapshotName(volume, snapshot));
+  }
+
+  @Override
+  public Path clone(String sourceVolume, String snapshot, String targetVolume, long quotaBytes) {
+    zfs.clone(snapshotName(sourceVolume, snapshot), dataset(targetVolume), volumeProperties(targetVolume, quotaBytes));
+    return mountPath(targetVolume);
+  }
+
+  @Override
+  public void rollback(String volume, String snapshot) {
+    zfs.rollback(snapshotName(volume, snapshot));
+  }
+
+  @Override
+  public void destroy(String volume, boolean cascade) {
+    zfs.destroy(dataset(volume), cascade);
+  }
+
+  @Override
+  public void destroySnapshot(String volume, String snapshot) {
+    zfs.destroy(snapshotName(volume, snapshot), false);
+  }
+
+  @Override
+  public boolean exists(String volume) {
+    return zfs.exists(dataset(volume));
+  }
+
+  @Override
+  public boolean snapshotExists(String volume, String snapshot) {
+    return zfs.exists(snapshotName(volume, snapshot));
+  }
+
+  @Override
+  public VolumeUsage usage(String volume) {
+    String dataset = dataset(volume);
+    Map<String, String> p = new HashMap<>();
+    zfs.properties(dataset, false, List.of("used", "referenced", "refquota", "available"))
+        .forEach(row -> p.put(row.property(), row.value()));
+    return new VolumeUsage(bytes(p.get("used")), bytes(p.get("referenced")), bytes(p.get("refquota")),
+        bytes(p.get("available")), written(dataset));
+  }
+
+  /** {@code written} exists in OpenZFS, not in zfs-fuse: -1 there. */
+  private long written(String dataset) {
+    try {
+      return bytes(zfs.properties(dataset, false, List.of("written")).get(0).value());
+    } catch (io.stagdb.domain.error.InfrastructureException unsupported) {
+      return -1;
+    }
+  }
+
+  @Override
+  public List<VolumeInfo> list() {
+    Map<String, Map<String, String>> byDataset = new LinkedHashMap<>();
+    for (Zfs.PropertyRow row : zfs.properties(root, true, LIST_PROPERTIES)) {
+      byDataset.computeIfAbsent(row.dataset(), k -> new HashMap<>()).put(row.property(), row.value());
+    }
+    List<VolumeInfo> result = new ArrayList<>();
+    String prefix = root + "/";
+    byDataset.forEach((name, p) -> {
+      if (!name.startsWith(prefix) || name.substring(prefix.length()).contains("/")) {
+        return;   // the root itself, or something nested we did not make
+      }
+      String local = name.substring(prefix.length());
+      int at = local.indexOf('@');
+      String volume = at < 0 ? local : local.substring(0, at);
+      String snapshot = at < 0 ? null : local.substring(at + 1);
+      String origin = p.getOrDefault("origin", "-");
+      String originVolume = null;
+      String originSnapshot = null;
+      if (origin.startsWith(prefix) && origin.contains("@")) {
+        originVolume = origin.substring(prefix.length(), origin.indexOf('@'));
+        originSnapshot = origin.substring(origin.indexOf('@') + 1);
+      }
+      result.add(new VolumeInfo(volume, snapshot, originVolume, originSnapshot, bytes(p.get("used")),
+          bytes(p.get("referenced")), bytes(p.get("refquota"))));
+    });
+    return result;
+  }
+
+  @Override
+  public Path mountPath(String volume) {
+    return mountDir.resolve(checkKey("volume", volume));
+  }
+
+  private Map<String, String> volumeProperties(String volume, long quotaBytes) {
+    if (quotaBytes <= 0) {
+      throw new InvalidRequestException("storage", "quota must be positive");
+    }
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("refquota", Long.toString(quotaBytes));
+    properties.put("mountpoint", mountPath(volume).toString());
+    return properties;
+  }
+
+  /** The dataset of a volume; the key check keeps it a direct child of the root. */
+  String dataset(String volume) {
+    String name = root + "/" + checkKey("volume", volume);
+    requireUnderRoot(name);
+    return name;
+  }
+
+  private String snapshotName(String volume, String snapshot) {
+    return dataset(volume) + "@" + checkKey("snapshot", snapshot);
+  }
+
+  private void requireUnderRoot(String name) {
+    if (!name.startsWith(root + "/") || name.indexOf('/', root.length() + 1) >= 0) {
+      throw new IllegalStateException("refusing to touch " + name + ": not directly under " + root);
+    }
+  }
+
+  private static String checkKey(String what, String key) {
+    if (key == null || !KEY.matcher(key).matches()) {
+      throw new InvalidRequestException(what, "'" + key + "' is not a valid " + what
+          + " name (lowercase letters, digits and '-', starting with a letter or digit)");
+    }
+    return key;
+  }
+
+  private static long bytes(String value) {
+    if (value == null || value.equals("-") || value.equals("none")) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new io.stagdb.domain.error.InfrastructureException("unexpected ZFS size '" + value + "'");
+    }
+  }
+
+}
