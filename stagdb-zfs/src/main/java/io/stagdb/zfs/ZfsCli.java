@@ -71,7 +71,7 @@ final class ZfsCli implements Zfs {
     for (int attempt = 1; ; attempt++) {
       if (!snapshot) {
         // zfs-fuse (and a container that just stopped) can hold the mount a moment: unmount first.
-        exec(List.of("unmount", dataset));
+        unmountQuietly(dataset);
       }
       try {
         run("destroy", dataset, args);
@@ -85,6 +85,16 @@ final class ZfsCli implements Zfs {
         backoff *= 2;
       }
     }
+  }
+
+  /** Mounts a filesystem (libzfs_core creates datasets without mounting them). */
+  void mount(String dataset) {
+    run("mount", dataset, List.of("mount", dataset));
+  }
+
+  /** Unmounts a filesystem if mounted; errors (e.g. "not currently mounted") are ignored. */
+  void unmountQuietly(String dataset) {
+    exec(List.of("unmount", dataset));
   }
 
   @Override

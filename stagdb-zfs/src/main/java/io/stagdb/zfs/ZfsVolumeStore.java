@@ -40,11 +40,11 @@ public final class ZfsVolumeStore implements VolumeStore {
   }
 
   /**
-   * A store on the {@code zfs} command line under {@code root} (created if missing), mounting
-   * volumes below {@code mountDir}.
+   * A store under {@code root} (created if missing), mounting volumes below {@code mountDir},
+   * talking to ZFS as {@code mode} says.
    */
-  public static ZfsVolumeStore usingCli(String root, Path mountDir) {
-    ZfsVolumeStore store = new ZfsVolumeStore(root, mountDir, new ZfsCli("zfs", Duration.ofSeconds(60)));
+  public static ZfsVolumeStore open(String root, Path mountDir, ZfsMode mode) {
+    ZfsVolumeStore store = new ZfsVolumeStore(root, mountDir, ZfsBackends.select(mode, "zfs", Duration.ofSeconds(60)));
     store.ensureRoot();
     return store;
   }

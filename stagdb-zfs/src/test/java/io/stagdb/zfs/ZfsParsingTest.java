@@ -84,6 +84,27 @@ class ZfsParsingTest {
   }
 
   @Test
+  void translatesLibzfsCoreErrnos() {
+    assertThat(ZfsNative.fromErrno("snapshot", "tank/x@s", 2)).isInstanceOf(NotFoundException.class);
+    assertThat(ZfsNative.fromErrno("create", "tank/x", 17)).isInstanceOfSatisfying(ConflictException.class,
+        e -> assertThat(e.reason()).isEqualTo(ConflictException.Reason.ALREADY_EXISTS));
+    assertThat(ZfsNative.fromErrno("destroy", "tank/x", 17)).isInstanceOfSatisfying(ConflictException.class,
+        e -> assertThat(e.reason()).isEqualTo(ConflictException.Reason.HAS_DEPENDENTS));
+    assertThat(ZfsNative.fromErrno("destroy", "tank/x", 16)).isInstanceOfSatisfying(ConflictException.class,
+        e -> assertThat(e.reason()).isEqualTo(ConflictException.Reason.BUSY));
+    assertThat(ZfsNative.fromErrno("create", "tank/x", 28)).hasMessageContaining("out of space");
+    assertThat(ZfsNative.fromErrno("create", "tank/x", 122)).hasMessageContaining("out of space");
+    assertThat(ZfsNative.fromErrno("clone", "tank/y", 5)).isInstanceOf(InfrastructureException.class)
+        .hasMessage("zfs clone tank/y failed (errno 5)");
+  }
+
+  @Test
+  void parsesTheZfsMode() {
+    assertThat(ZfsMode.parse(" Native ")).isEqualTo(ZfsMode.NATIVE);
+    assertThatThrownBy(() -> ZfsMode.parse("fast")).hasMessageContaining("auto, native, cli");
+  }
+
+  @Test
   void refusesRootsThatAreAPoolOrMalformed() {
     for (String bad : List.of("tank", "", "/tank/x", "tank/../x", "tank//x", "tank/x y")) {
       assertThatThrownBy(() -> new ZfsVolumeStore(bad, Path.of("/srv"), captured(""))).as(bad)

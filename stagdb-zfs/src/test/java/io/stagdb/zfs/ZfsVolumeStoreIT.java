@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** The volume-store contract on the real ZFS test pool, through the zfs command line. */
 class ZfsVolumeStoreIT extends VolumeStoreContract {
-  private static final String PARENT = TestHost.datasetRoot();
+  private static final String PARENT = TestHost.datasetFor("volumes");
   private static final Path MOUNTS = Path.of("/var/tmp/stagdb-it", TestHost.runId());
   private static ZfsVolumeStore store;
 
@@ -26,7 +26,7 @@ class ZfsVolumeStoreIT extends VolumeStoreContract {
     TestHost.requireZfs();
     TestHost.sweepDeadRuns();
     TestHost.exec(List.of("zfs", "create", "-o", "mountpoint=none", PARENT));
-    store = ZfsVolumeStore.usingCli(PARENT + "/volumes", MOUNTS);
+    store = ZfsVolumeStore.open(PARENT + "/volumes", MOUNTS, ZfsMode.CLI);
   }
 
   @AfterAll

@@ -25,7 +25,8 @@ public final class TestHost {
   /** Label on every container a test run creates. */
   public static final String RUN_LABEL = "io.stagdb.run";
   public static final String POOL = envOr("STAGDB_TEST_POOL", "stagdb");
-  private static final Pattern RUN_ID = Pattern.compile("it-(\\d+)-[0-9a-f]{6}");
+  /** A run id, or a run's dataset: {@code it-<pid>-<hex>} with an optional {@code -<purpose>}. */
+  private static final Pattern RUN_ID = Pattern.compile("it-(\\d+)-[0-9a-f]{6}(-[a-z0-9-]+)?");
   private static final String RUN = "it-" + ProcessHandle.current().pid() + "-" + randomHex();
   private static boolean swept;
 
@@ -37,9 +38,12 @@ public final class TestHost {
     return RUN;
   }
 
-  /** The dataset under which this run creates everything, e.g. {@code stagdb/it-4242-a1b2c3}. */
-  public static String datasetRoot() {
-    return POOL + "/" + RUN;
+  /**
+   * A dataset name for one purpose of this run, e.g. {@code stagdb/it-4242-a1b2c3-volumes}; the
+   * test creates and destroys it, and a killed run's is swept by the next.
+   */
+  public static String datasetFor(String purpose) {
+    return POOL + "/" + RUN + "-" + purpose;
   }
 
   public static boolean infraRequired() {
@@ -82,10 +86,14 @@ public final class TestHost {
    * never those of a run still alive.
    */
   public static synchronized void sweepDeadRuns() {
-    if (swept) {
-      return;
+    if (!swept) {
+      swept = true;
+      sweepNow();
     }
-    swept = true;
+  }
+
+  /** {@link #sweepDeadRuns()} without the once-per-JVM guard. */
+  public static void sweepNow() {
     Result containers = exec(List.of("docker", "ps", "-a", "--filter", "label=" + RUN_LABEL,
         "--format", "{{.ID}} {{.Label \"" + RUN_LABEL + "\"}}"));
     for (String line : containers.lines()) {
@@ -97,7 +105,7 @@ public final class TestHost {
     Result datasets = exec(List.of("zfs", "list", "-H", "-o", "name", "-d", "1", "-t", "filesystem", POOL));
     for (String dataset : datasets.lines()) {
       String leaf = dataset.substring(dataset.lastIndexOf('/') + 1);
-      if (dataset.startsWith(POOL + "/") && isDead(leaf)) {
+      if (dataset.startsWith(POOL + "/it-") && isDead(leaf)) {
         destroyRecursively(dataset);
       }
     }
@@ -121,7 +129,7 @@ public final class TestHost {
 
   private static boolean isDead(String runId) {
     Matcher m = RUN_ID.matcher(runId);
-    return m.matches() && !runId.equals(RUN) && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty();
+    return m.matches() && !runId.startsWith(RUN) && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty();
   }
 
   /** Output of a command run by {@link #exec}. */
