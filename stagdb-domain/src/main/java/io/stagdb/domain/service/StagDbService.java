@@ -24,6 +24,7 @@ import io.stagdb.domain.port.out.CatalogReader;
 import io.stagdb.domain.port.out.ContainerSpec;
 import io.stagdb.domain.port.out.ContainerState;
 import io.stagdb.domain.port.out.DatabaseRuntime;
+import io.stagdb.domain.port.out.ManagedContainer;
 import io.stagdb.domain.port.out.SecretGenerator;
 import io.stagdb.domain.port.out.VolumeStore;
 import java.nio.file.Path;
@@ -492,6 +493,30 @@ public final class StagDbService implements StagDb {
       }
     }
     return deleted;
+  }
+
+  /**
+   * Marks RUNNING databases whose container crashed FAILED, with its exit code; returns their
+   * names. The server runs this periodically; {@code start} brings such a database back.
+   */
+  public List<DatabaseName> detectCrashes() {
+    List<DatabaseName> failed = new ArrayList<>();
+    for (ManagedContainer container : runtime.list()) {
+      if (container.state() != ContainerState.CRASHED) {
+        continue;
+      }
+      catalog.findDatabase(container.id()).filter(d -> d.status() == DatabaseStatus.RUNNING).ifPresent(d ->
+          locked(List.of(dbKey(d.name())), () -> {
+            Database current = catalog.findDatabase(d.id()).orElse(null);
+            if (current != null && current.status() == DatabaseStatus.RUNNING
+                && runtime.state(d.id()) == ContainerState.CRASHED) {
+              markFailed(current, "container exited with code " + container.exitCode());
+              failed.add(d.name());
+            }
+            return null;
+          }));
+    }
+    return failed;
   }
 
   // ---- steps shared by the flows --------------------------------------------------------------

@@ -143,6 +143,21 @@ class StagDbServiceTest {
   }
 
   @Test
+  void aCrashedContainerMarksItsDatabaseFailedWithTheExitCode() {
+    Database db = createPg("crashy");
+    Database healthy = createPg("healthy");
+    stag.runtime.crash(db.id(), 137);
+    assertThat(service.detectCrashes()).containsExactly(db.name());
+    Database failed = service.get(db.name());
+    assertThat(failed.status()).isEqualTo(DatabaseStatus.FAILED);
+    assertThat(failed.statusDetail()).isEqualTo("container exited with code 137");
+    assertThat(service.get(healthy.name()).status()).isEqualTo(DatabaseStatus.RUNNING);
+    assertThat(eventTypes()).endsWith(EventType.DATABASE_FAILED);
+    assertThat(service.detectCrashes()).isEmpty();
+    assertThat(service.start(db.name()).status()).isEqualTo(DatabaseStatus.RUNNING);
+  }
+
+  @Test
   void snapshotsRunningDatabasesQuiescedAndStoppedOnesDirectly() {
     Database db = createPg("snappy");
     Snapshot running = service.snapshot(db.name(), snap("pre-migration-v2.0"));

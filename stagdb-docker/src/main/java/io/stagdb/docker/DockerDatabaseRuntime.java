@@ -1,0 +1,539 @@
+package io.stagdb.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.PullResponseItem;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.Statistics;
+import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.stagdb.domain.error.ConflictException;
+import io.stagdb.domain.error.InfrastructureException;
+import io.stagdb.domain.error.NotFoundException;
+import io.stagdb.domain.model.Credentials;
+import io.stagdb.domain.model.DatabaseId;
+import io.stagdb.domain.port.out.ContainerSpec;
+import io.stagdb.domain.port.out.ContainerState;
+import io.stagdb.domain.port.out.DatabaseRuntime;
+import io.stagdb.domain.port.out.ManagedContainer;
+import io.stagdb.domain.port.out.RuntimeStats;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link DatabaseRuntime} on Docker through docker-java: one labelled container per database on
+ * its own bridge network, with memory and CPU limits, the data volume bound in, and the port
+ * published on the configured address. Readiness is a real login in the engine's protocol.
+ */
+public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DockerDatabaseRuntime.class);
+  public static final String MANAGED = "io.stagdb.managed";
+  public static final String DATABASE = "io.stagdb.database";
+  public static final String ID = "io.stagdb.id";
+  public static final String ENGINE = "io.stagdb.engine";
+  private static final int LOG_LINES_IN_ERRORS = 20;
+
+  private final DockerClient docker;
+  private final DockerSettings settings;
+
+  DockerDatabaseRuntime(DockerClient docker, DockerSettings settings) {
+    this.docker = docker;
+    this.settings = settings;
+  }
+
+  /** Connects to the engine the settings (or {@code DOCKER_HOST}) name; fails clearly when it does not answer. */
+  public static DockerDatabaseRuntime connect(DockerSettings settings) {
+    DefaultDockerClientConfig.Builder config = DefaultDockerClientConfig.createDefaultConfigBuilder();
+    if (settings.dockerHost() != null) {
+      config.withDockerHost(settings.dockerHost());
+    }
+    DockerClientConfig built = config.build();
+    ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+        .dockerHost(built.getDockerHost()).sslConfig(built.getSSLConfig())
+        .maxConnections(64).connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofMinutes(5)).build();
+    DockerClient client = DockerClientImpl.getInstance(built, http);
+    try {
+      client.pingCmd().exec();
+    } catch (RuntimeException e) {
+      closeQuietly(client);
+      throw new InfrastructureException("the Docker engine at " + built.getDockerHost() + " does not answer ("
+          + e.getMessage() + "); start it (scripts/host-setup does) or set the docker host", e);
+    }
+    return new DockerDatabaseRuntime(client, settings);
+  }
+
+  @Override
+  public void run(ContainerSpec spec) {
+    if (findContainer(spec.id()) != null) {
+      throw ConflictException.alreadyExists("container", settings.containerPrefix() + spec.name());
+    }
+    EngineProfile profile = profile(spec);
+    ensureImage(profile);
+    prepareDataDirectory(spec.dataPath(), profile);
+    String network = createNetwork(spec);
+    try {
+      ExposedPort port = ExposedPort.tcp(profile.containerPort());
+      HostConfig host = HostConfig.newHostConfig()
+          .withMemory(spec.resources().memoryBytes())
+          .withMemorySwap(spec.resources().memoryBytes())
+          .withNanoCPUs(spec.resources().milliCpus() * 1_000_000L)
+          .withBinds(new Bind(spec.dataPath().toString(), new Volume(profile.dataDir())))
+          .withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort(settings.bindAddress(), spec.hostPort()), port))
+          .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
+          .withNetworkMode(network);
+      String containerId = call("create the container of " + spec.name(), () -> docker
+          .createContainerCmd(profile.image())
+          .withName(settings.containerPrefix() + spec.name())
+          .withLabels(labels(spec))
+          .withEnv(profile.environment(spec.credentials(), spec.env()))
+          .withCmd(profile.command(spec.resources(), settings.mongoReplicaSet()))
+          .withExposedPorts(port)
+          .withStopSignal(profile.stopSignal())
+          .withHostConfig(host)
+          .exec().getId());
+      try {
+        call("start " + spec.name(), () -> docker.startContainerCmd(containerId).exec());
+      } catch (RuntimeException e) {
+        removeQuietly(containerId);
+        throw e;
+      }
+      LOG.info("started {} ({} on {}:{}, {})", spec.name(), profile.image(), settings.bindAddress(), spec.hostPort(),
+          spec.resources());
+    } catch (RuntimeException e) {
+      removeNetworkQuietly(network);
+      throw e;
+    }
+  }
+
+  @Override
+  public void awaitReady(DatabaseId id, Credentials credentials, Duration timeout) {
+    String container = require(id).getId();
+    InspectContainerResponse inspected = inspect(container);
+    EngineClient client = EngineClient.of(engineOf(inspected));
+    EngineClient.Endpoint endpoint = endpoint(inspected);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "no answer yet";
+    while (true) {
+      InspectContainerResponse.ContainerState state = inspect(container).getState();
+      if (!Boolean.TRUE.equals(state.getRunning()) && !Boolean.TRUE.equals(state.getRestarting())) {
+        throw new InfrastructureException(nameOf(inspected) + " exited with code " + state.getExitCodeLong()
+            + " before accepting connections; last log lines:\n" + tail(container, LOG_LINES_IN_ERRORS));
+      }
+      long left = deadline - System.nanoTime();
+      try {
+        client.login(endpoint, credentials, Duration.ofMillis(Math.max(500, Math.min(2000, left / 1_000_000))));
+        return;
+      } catch (EngineClient.Refused e) {
+        throw new InfrastructureException(nameOf(inspected) + " is up but " + e.getMessage());
+      } catch (EngineClient.NotYet e) {
+        last = e.getMessage();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new InfrastructureException(nameOf(inspected) + " did not accept connections within " + timeout
+            + " (" + last + "); last log lines:\n" + tail(container, LOG_LINES_IN_ERRORS));
+      }
+      pause(50);
+    }
+  }
+
+  @Override
+  public void rotatePassword(DatabaseId id, Credentials current, String newPassword) {
+    InspectContainerResponse inspected = inspect(require(id).getId());
+    EngineClient.of(engineOf(inspected)).rotatePassword(endpoint(inspected), current, newPassword);
+  }
+
+  @Override
+  public void runScripts(DatabaseId id, Credentials credentials, List<String> scripts) {
+    if (scripts.isEmpty()) {
+      return;
+    }
+    InspectContainerResponse inspected = inspect(require(id).getId());
+    EngineClient.of(engineOf(inspected)).runScripts(endpoint(inspected), credentials, scripts);
+  }
+
+  @Override
+  public Quiesced quiesce(DatabaseId id, Credentials credentials) {
+    InspectContainerResponse inspected = inspect(require(id).getId());
+    return EngineClient.of(engineOf(inspected)).quiesce(endpoint(inspected), credentials);
+  }
+
+  @Override
+  public void start(DatabaseId id) {
+    String container = require(id).getId();
+    try {
+      call("start " + id, () -> docker.startContainerCmd(container).exec());
+    } catch (NotModifiedException alreadyRunning) {
+      // idempotent
+    }
+  }
+
+  @Override
+  public void stop(DatabaseId id) {
+    String container = require(id).getId();
+    try {
+      call("stop " + id, () -> docker.stopContainerCmd(container).withTimeout((int) settings.stopTimeout().toSeconds()).exec());
+    } catch (NotModifiedException alreadyStopped) {
+      // idempotent
+    }
+  }
+
+  @Override
+  public void remove(DatabaseId id) {
+    Container container = require(id);
+    String network = container.getHostConfig() == null ? null : container.getHostConfig().getNetworkMode();
+    try {
+      call("stop " + id, () -> docker.stopContainerCmd(container.getId()).withTimeout((int) settings.stopTimeout().toSeconds()).exec());
+    } catch (NotModifiedException | NotFoundException alreadyStopped) {
+      // nothing to stop
+    }
+    try {
+      call("remove " + id, () -> docker.removeContainerCmd(container.getId()).withForce(true).withRemoveVolumes(true).exec());
+    } catch (NotFoundException alreadyGone) {
+      // removed meanwhile
+    }
+    if (network != null && network.startsWith(settings.containerPrefix())) {
+      removeNetworkQuietly(network);
+    }
+  }
+
+  @Override
+  public ContainerState state(DatabaseId id) {
+    Container container = findContainer(id);
+    return container == null ? ContainerState.MISSING : stateOf(inspect(container.getId()).getState());
+  }
+
+  @Override
+  public List<ManagedContainer> list() {
+    List<ManagedContainer> result = new ArrayList<>();
+    for (Container c : call("list containers", () -> docker.listContainersCmd().withShowAll(true)
+        .withLabelFilter(managedLabels()).exec())) {
+      String id = c.getLabels().get(ID);
+      if (id == null || !id.matches("db-[0-9a-f]{12}")) {
+        continue;
+      }
+      InspectContainerResponse.ContainerState state = inspect(c.getId()).getState();
+      ContainerState mapped = stateOf(state);
+      result.add(new ManagedContainer(new DatabaseId(id), nameOf(c),
+          mapped, mapped == ContainerState.RUNNING ? null : state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue()));
+    }
+    return result;
+  }
+
+  @Override
+  public RuntimeStats stats(DatabaseId id) {
+    String container = require(id).getId();
+    AtomicReference<Statistics> seen = new AtomicReference<>();
+    try (ResultCallback.Adapter<Statistics> callback = docker.statsCmd(container).withNoStream(true)
+        .exec(new ResultCallback.Adapter<>() {
+          @Override
+          public void onNext(Statistics statistics) {
+            seen.compareAndSet(null, statistics);
+          }
+        })) {
+      callback.awaitCompletion(10, TimeUnit.SECONDS);
+    } catch (IOException | RuntimeException e) {
+      throw translate("read the stats of " + id, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InfrastructureException("interrupted while reading stats", e);
+    }
+    Statistics s = seen.get();
+    if (s == null) {
+      throw new InfrastructureException("the Docker engine returned no stats for " + id);
+    }
+    return DockerStats.from(s);
+  }
+
+  @Override
+  public String logs(DatabaseId id, int tail, Instant since) {
+    String container = require(id).getId();
+    StringBuilder out = new StringBuilder();
+    var command = docker.logContainerCmd(container).withStdOut(true).withStdErr(true).withTail(tail);
+    if (since != null) {
+      command = command.withSince((int) since.getEpochSecond());
+    }
+    try (ResultCallback.Adapter<Frame> callback = command.exec(new ResultCallback.Adapter<>() {
+      @Override
+      public void onNext(Frame frame) {
+        synchronized (out) {
+          out.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+      }
+    })) {
+      callback.awaitCompletion(10, TimeUnit.SECONDS);
+    } catch (IOException | RuntimeException e) {
+      throw translate("read the logs of " + id, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InfrastructureException("interrupted while reading logs", e);
+    }
+    synchronized (out) {
+      return out.toString();
+    }
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(docker);
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  private EngineProfile profile(ContainerSpec spec) {
+    return EngineProfile.of(spec.engine(), settings.images().get(spec.engine().engine().id() + "." + spec.engine().version()));
+  }
+
+  private void ensureImage(EngineProfile profile) {
+    try {
+      docker.inspectImageCmd(profile.image()).exec();
+      return;
+    } catch (com.github.dockerjava.api.exception.NotFoundException missing) {
+      if (!settings.pullImages()) {
+        throw new InfrastructureException("image " + profile.image() + " is not on this host and pulling is off;"
+            + " load it, or point " + profile.imageKey() + " at an image that is");
+      }
+    } catch (DockerException e) {
+      throw translate("inspect image " + profile.image(), e);
+    }
+    LOG.info("pulling {} (not on this host yet)", profile.image());
+    try {
+      docker.pullImageCmd(profile.image()).exec(new ResultCallback.Adapter<PullResponseItem>() {
+        @Override
+        public void onNext(PullResponseItem item) {
+          if (item.getStatus() != null && item.getProgressDetail() == null) {
+            LOG.info("pull {}: {}{}", profile.image(), item.getStatus(), item.getId() == null ? "" : " " + item.getId());
+          }
+        }
+      }).awaitCompletion(30, TimeUnit.MINUTES);
+    } catch (RuntimeException e) {
+      throw new InfrastructureException("cannot pull image " + profile.image() + " (" + e.getMessage()
+          + "); make it available on this host, or set " + profile.imageKey() + " to an image that is", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InfrastructureException("interrupted while pulling " + profile.image(), e);
+    }
+  }
+
+  /**
+   * Gives a fresh data directory to the engine's uid (a cloned one already is) and, for a MongoDB
+   * replica set, writes its key file once.
+   */
+  private void prepareDataDirectory(Path data, EngineProfile profile) {
+    try {
+      if (!Files.isDirectory(data)) {
+        throw new InfrastructureException("data directory " + data + " does not exist");
+      }
+      if (!Integer.valueOf(profile.uid()).equals(Files.getAttribute(data, "unix:uid"))) {
+        Files.setAttribute(data, "unix:uid", profile.uid());
+        Files.setAttribute(data, "unix:gid", profile.uid());
+      }
+      if (profile.isMongo() && settings.mongoReplicaSet()) {
+        Path keyFile = data.resolve(MongoEngineClient.KEY_FILE);
+        if (!Files.exists(keyFile)) {
+          byte[] key = new byte[512];
+          new SecureRandom().nextBytes(key);
+          Files.writeString(keyFile, Base64.getEncoder().encodeToString(key));
+          Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("r--------"));
+          Files.setAttribute(keyFile, "unix:uid", profile.uid());
+          Files.setAttribute(keyFile, "unix:gid", profile.uid());
+        }
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new InfrastructureException("cannot prepare " + data + " for uid " + profile.uid() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A bridge network of the database's own, so databases cannot reach each other. */
+  private String createNetwork(ContainerSpec spec) {
+    String name = settings.containerPrefix() + spec.name() + "-" + spec.id().value().substring(3);
+    call("create network " + name, () -> docker.createNetworkCmd().withName(name).withDriver("bridge")
+        .withLabels(labels(spec)).exec());
+    return name;
+  }
+
+  private Map<String, String> labels(ContainerSpec spec) {
+    Map<String, String> labels = new LinkedHashMap<>(spec.labels());
+    labels.putAll(managedLabels());
+    labels.put(DATABASE, spec.name().value());
+    labels.put(ID, spec.id().value());
+    labels.put(ENGINE, spec.engine().engine().id() + ":" + spec.engine().version());
+    return labels;
+  }
+
+  private Map<String, String> managedLabels() {
+    Map<String, String> labels = new HashMap<>(settings.instanceLabels());
+    labels.put(MANAGED, "true");
+    return labels;
+  }
+
+  private Container findContainer(DatabaseId id) {
+    Map<String, String> filter = managedLabels();
+    filter.put(ID, id.value());
+    List<Container> found = call("find the container of " + id,
+        () -> docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec());
+    return found.isEmpty() ? null : found.get(0);
+  }
+
+  private Container require(DatabaseId id) {
+    Container container = findContainer(id);
+    if (container == null) {
+      throw new NotFoundException("container", id.value());
+    }
+    return container;
+  }
+
+  private InspectContainerResponse inspect(String container) {
+    return call("inspect " + container, () -> docker.inspectContainerCmd(container).exec());
+  }
+
+  private static io.stagdb.domain.model.Engine engineOf(InspectContainerResponse inspected) {
+    String engine = inspected.getConfig().getLabels().get(ENGINE);
+    return io.stagdb.domain.model.Engine.parse("engine", engine.substring(0, engine.indexOf(':')));
+  }
+
+  private EngineClient.Endpoint endpoint(InspectContainerResponse inspected) {
+    for (Map.Entry<ExposedPort, Ports.Binding[]> e : inspected.getHostConfig().getPortBindings().getBindings().entrySet()) {
+      if (e.getValue() != null && e.getValue().length > 0) {
+        return new EngineClient.Endpoint(settings.connectHost(), Integer.parseInt(e.getValue()[0].getHostPortSpec()));
+      }
+    }
+    throw new InfrastructureException(nameOf(inspected) + " publishes no port");
+  }
+
+  private static ContainerState stateOf(InspectContainerResponse.ContainerState state) {
+    if (Boolean.TRUE.equals(state.getRunning()) || Boolean.TRUE.equals(state.getRestarting())) {
+      return ContainerState.RUNNING;
+    }
+    Long exit = state.getExitCodeLong();
+    boolean clean = (exit == null || exit == 0) && !Boolean.TRUE.equals(state.getOOMKilled());
+    return clean ? ContainerState.STOPPED : ContainerState.CRASHED;
+  }
+
+  private static String nameOf(InspectContainerResponse inspected) {
+    return inspected.getName().startsWith("/") ? inspected.getName().substring(1) : inspected.getName();
+  }
+
+  private static String nameOf(Container container) {
+    String name = container.getNames().length == 0 ? container.getId() : container.getNames()[0];
+    return name.startsWith("/") ? name.substring(1) : name;
+  }
+
+  private String tail(String container, int lines) {
+    try {
+      StringBuilder out = new StringBuilder();
+      docker.logContainerCmd(container).withStdOut(true).withStdErr(true).withTail(lines)
+          .exec(new ResultCallback.Adapter<Frame>() {
+            @Override
+            public void onNext(Frame frame) {
+              synchronized (out) {
+                out.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+              }
+            }
+          }).awaitCompletion(5, TimeUnit.SECONDS);
+      synchronized (out) {
+        return out.toString().strip();
+      }
+    } catch (RuntimeException | InterruptedException e) {
+      return "(logs unavailable: " + e.getMessage() + ")";
+    }
+  }
+
+  private void removeQuietly(String containerId) {
+    try {
+      docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+    } catch (RuntimeException e) {
+      LOG.warn("could not remove container {}: {}", containerId, e.getMessage());
+    }
+  }
+
+  private void removeNetworkQuietly(String network) {
+    try {
+      docker.removeNetworkCmd(network).exec();
+    } catch (com.github.dockerjava.api.exception.NotFoundException alreadyGone) {
+      // fine
+    } catch (RuntimeException e) {
+      LOG.warn("could not remove network {}: {}", network, e.getMessage());
+    }
+  }
+
+  /** Runs a docker-java call, translating its exceptions into the domain's. */
+  private static <T> T call(String what, Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (NotModifiedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw translate(what, e);
+    }
+  }
+
+  private static void call(String what, Runnable action) {
+    call(what, () -> {
+      action.run();
+      return null;
+    });
+  }
+
+  static RuntimeException translate(String what, Exception e) {
+    if (e instanceof io.stagdb.domain.error.StagDbException domain) {
+      return domain;
+    }
+    if (e instanceof com.github.dockerjava.api.exception.NotFoundException) {
+      return new NotFoundException("docker object", what);
+    }
+    if (e instanceof com.github.dockerjava.api.exception.ConflictException) {
+      return new ConflictException(ConflictException.Reason.ALREADY_EXISTS, "cannot " + what + ": " + e.getMessage());
+    }
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (message.contains("port is already allocated") || message.contains("address already in use")) {
+      return new ConflictException(ConflictException.Reason.BUSY, "cannot " + what + ": the host port is already in use");
+    }
+    return new InfrastructureException("cannot " + what + ": " + message.strip());
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InfrastructureException("interrupted while waiting for the engine", e);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception ignored) {
+      // shutting down
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package io.stagdb.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stagdb.domain.error.InfrastructureException;
+import io.stagdb.domain.model.Credentials;
+import io.stagdb.domain.model.Engine;
+import io.stagdb.domain.port.out.ContainerSpec;
+import io.stagdb.domain.port.out.ContainerState;
+import io.stagdb.domain.port.out.DatabaseRuntime;
+import io.stagdb.domain.testkit.TestHost;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Each PostgreSQL version 12-16 and MariaDB 10.11 on real ZFS volumes: the right server version,
+ * data surviving stop/start, limits applied, quiesce → ZFS snapshot → clone → second container,
+ * the branch's password rotated, init scripts, a missing image, a killed container.
+ */
+class EnginesIT {
+  private static final Duration READY = Duration.ofSeconds(90);
+  private static final String PURPOSE = "engines";
+  private static DockerDatabaseRuntime runtime;
+  private static Path root;
+  private final List<ContainerSpec> started = new ArrayList<>();
+
+  @BeforeAll
+  static void connect() {
+    TestHost.requireZfsAndDocker();
+    DockerTestHost.LOCAL_IMAGES.values().forEach(TestHost::requireImage);
+    runtime = DockerDatabaseRuntime.connect(DockerTestHost.settings());
+    root = DockerTestHost.dataset(PURPOSE);
+  }
+
+  @AfterEach
+  void removeContainers() {
+    for (ContainerSpec spec : started) {
+      if (runtime.state(spec.id()) != ContainerState.MISSING) {
+        runtime.remove(spec.id());
+      }
+    }
+  }
+
+  @AfterAll
+  static void cleanUp() {
+    if (runtime != null) {
+      runtime.close();
+    }
+    DockerTestHost.destroy(PURPOSE);
+  }
+
+  /** A fresh ZFS filesystem for one database; returns a spec on it. */
+  private ContainerSpec onNewVolume(String engine, String version, String name) {
+    String dataset = TestHost.datasetFor(PURPOSE) + "/" + name;
+    assertThat(TestHost.exec(List.of("zfs", "create", dataset)).ok()).isTrue();
+    ContainerSpec template = DockerTestHost.spec(root, engine, version, "first-password");
+    ContainerSpec spec = withData(template, root.resolve(name));
+    started.add(spec);
+    return spec;
+  }
+
+  private static ContainerSpec withData(ContainerSpec s, Path data) {
+    return new ContainerSpec(s.id(), s.name(), s.engine(), s.resources(), s.hostPort(), s.credentials(), s.env(), data, s.labels());
+  }
+
+  private static Connection jdbc(ContainerSpec spec, Credentials credentials) throws SQLException {
+    String url = spec.engine().engine() == Engine.POSTGRESQL
+        ? "jdbc:postgresql://127.0.0.1:" + spec.hostPort() + "/" + credentials.database()
+        : "jdbc:mariadb://127.0.0.1:" + spec.hostPort() + "/" + credentials.database();
+    return DriverManager.getConnection(url, credentials.username(), credentials.password());
+  }
+
+  private static String query(ContainerSpec spec, Credentials credentials, String sql) throws SQLException {
+    try (Connection c = jdbc(spec, credentials); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      assertThat(rs.next()).isTrue();
+      return rs.getString(1);
+    }
+  }
+
+  private static void update(ContainerSpec spec, Credentials credentials, String sql) throws SQLException {
+    try (Connection c = jdbc(spec, credentials); Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"postgresql,12", "postgresql,13", "postgresql,14", "postgresql,15", "postgresql,16", "mariadb,10.11"})
+  void runsSnapshotsAndBranchesEachVersion(String engine, String version) throws Exception {
+    String tag = engine.substring(0, 2) + version.replace(".", "");
+    ContainerSpec source = onNewVolume(engine, version, tag + "-src");
+    runtime.run(source);
+    runtime.awaitReady(source.id(), source.credentials(), READY);
+
+    String reported = engine.equals("postgresql")
+        ? query(source, source.credentials(), "SELECT current_setting('server_version_num')::int / 10000")
+        : query(source, source.credentials(), "SELECT VERSION()");
+    assertThat(reported).startsWith(version);
+
+    runtime.runScripts(source.id(), source.credentials(),
+        List.of("CREATE TABLE items (id int PRIMARY KEY, label varchar(40))", "INSERT INTO items VALUES (1, 'original')"));
+
+    runtime.stop(source.id());
+    assertThat(runtime.state(source.id())).isEqualTo(ContainerState.STOPPED);
+    runtime.start(source.id());
+    runtime.awaitReady(source.id(), source.credentials(), READY);
+    assertThat(query(source, source.credentials(), "SELECT label FROM items WHERE id = 1")).isEqualTo("original");
+
+    String limits = TestHost.exec(List.of("docker", "inspect", "-f", "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}",
+        TestHost.runId() + "-" + source.name())).stdout().strip();
+    assertThat(limits).isEqualTo(source.resources().memoryBytes() + " " + source.resources().milliCpus() * 1_000_000L);
+
+    String sourceDataset = TestHost.datasetFor(PURPOSE) + "/" + tag + "-src";
+    try (DatabaseRuntime.Quiesced quiesced = runtime.quiesce(source.id(), source.credentials())) {
+      assertThat(TestHost.exec(List.of("zfs", "snapshot", sourceDataset + "@s1")).ok()).isTrue();
+    }
+    update(source, source.credentials(), "UPDATE items SET label = 'after the snapshot'");
+    assertThat(TestHost.exec(List.of("zfs", "clone", sourceDataset + "@s1", TestHost.datasetFor(PURPOSE) + "/" + tag + "-br")).ok()).isTrue();
+
+    ContainerSpec template = DockerTestHost.spec(root, engine, version, "ignored-by-a-clone");
+    ContainerSpec branch = withData(template, root.resolve(tag + "-br"));
+    started.add(branch);
+    runtime.run(branch);
+    runtime.awaitReady(branch.id(), source.credentials(), READY);   // the clone still has the source's password
+    runtime.rotatePassword(branch.id(), source.credentials(), "branch-password");
+    Credentials branchCredentials = source.credentials().withPassword("branch-password");
+
+    assertThat(query(branch, branchCredentials, "SELECT label FROM items WHERE id = 1")).isEqualTo("original");
+    assertThatThrownBy(() -> runtime.awaitReady(branch.id(), source.credentials(), Duration.ofSeconds(5)))
+        .isInstanceOf(InfrastructureException.class).hasMessageContaining("refused");
+    assertThat(query(source, source.credentials(), "SELECT label FROM items WHERE id = 1")).isEqualTo("after the snapshot");
+  }
+
+  @Test
+  void aMissingImageIsAClearError() {
+    DockerSettings missing = new DockerSettings(null, "127.0.0.1", Map.of("postgresql.14", "stagdb-test/no-such-image:1"),
+        TestHost.runId() + "-", Map.of(TestHost.RUN_LABEL, TestHost.runId()), false, false, null);
+    try (DockerDatabaseRuntime bad = DockerDatabaseRuntime.connect(missing)) {
+      ContainerSpec spec = DockerTestHost.spec(root, "postgresql", "14", "pw");
+      assertThatThrownBy(() -> bad.run(spec)).isInstanceOf(InfrastructureException.class)
+          .hasMessageContaining("stagdb-test/no-such-image:1").hasMessageContaining("images.postgresql.14");
+      assertThat(bad.state(spec.id())).isEqualTo(ContainerState.MISSING);
+    }
+  }
+
+  @Test
+  void aKilledContainerIsReportedCrashedWithItsExitCode() {
+    ContainerSpec spec = onNewVolume("postgresql", "15", "killed");
+    runtime.run(spec);
+    runtime.awaitReady(spec.id(), spec.credentials(), READY);
+    assertThat(TestHost.exec(List.of("docker", "kill", TestHost.runId() + "-" + spec.name())).ok()).isTrue();
+    assertThat(runtime.state(spec.id())).isEqualTo(ContainerState.CRASHED);
+    assertThat(runtime.list()).anySatisfy(c -> {
+      assertThat(c.id()).isEqualTo(spec.id());
+      assertThat(c.state()).isEqualTo(ContainerState.CRASHED);
+      assertThat(c.exitCode()).isEqualTo(137);
+    });
+    assertThatThrownBy(() -> runtime.awaitReady(spec.id(), spec.credentials(), Duration.ofSeconds(5)))
+        .hasMessageContaining("exited with code 137");
+  }
+
+  @Test
+  void statsAndLogsOfARunningDatabase() {
+    ContainerSpec spec = onNewVolume("postgresql", "16", "watched");
+    runtime.run(spec);
+    runtime.awaitReady(spec.id(), spec.credentials(), READY);
+    assertThat(runtime.stats(spec.id()).memoryLimitBytes()).isEqualTo(spec.resources().memoryBytes());
+    assertThat(runtime.logs(spec.id(), 50, null)).contains("ready to accept connections");
+    assertThat(runtime.logs(spec.id(), 50, java.time.Instant.now().plusSeconds(3600))).isEmpty();
+  }
+}
