@@ -1,4 +1,6 @@
 # Shared helpers of stagDB's scripts (sourced, not run).
+# Errors inside $(...) stop the script too, as set -e does elsewhere.
+shopt -s inherit_errexit
 say()  { printf '[%s] %s\n' "${0##*/}" "$*" >&2; }
 warn() { printf '[%s] warning: %s\n' "${0##*/}" "$*" >&2; }
 die()  { printf '[%s] error: %s\n' "${0##*/}" "$*" >&2; exit 1; }

@@ -26,7 +26,7 @@ class DockerDatabaseRuntimeIT extends DatabaseRuntimeContract {
     if (runtime != null) {
       runtime.close();
     }
-    DockerTestHost.destroy("docker-contract");
+    TestHost.destroyFor("docker-contract");
   }
 
   @Override

@@ -32,18 +32,12 @@ final class DockerTestHost {
   /** Creates this class's dataset (mounted) and returns its mount point. */
   static Path dataset(String purpose) {
     String dataset = TestHost.datasetFor(purpose);
-    TestHost.Result r = TestHost.exec(List.of("zfs", "create", "-o", "mountpoint=/var/tmp/stagdb-it/" + TestHost.runId()
-        + "-" + purpose, dataset));
+    Path mounts = TestHost.mountDirFor(purpose);
+    TestHost.Result r = TestHost.exec(List.of("zfs", "create", "-o", "mountpoint=" + mounts, dataset));
     if (!r.ok()) {
       throw new IllegalStateException(r.stderr());
     }
-    return Path.of("/var/tmp/stagdb-it", TestHost.runId() + "-" + purpose);
-  }
-
-  static void destroy(String purpose) {
-    if (TestHost.exec(List.of("zfs", "list", TestHost.datasetFor(purpose))).ok()) {
-      TestHost.destroyRecursively(TestHost.datasetFor(purpose));
-    }
+    return mounts;
   }
 
   static int freePort() {

@@ -61,7 +61,7 @@ class EnginesIT {
     if (runtime != null) {
       runtime.close();
     }
-    DockerTestHost.destroy(PURPOSE);
+    TestHost.destroyFor(PURPOSE);
   }
 
   /** A fresh ZFS filesystem for one database; returns a spec on it. */

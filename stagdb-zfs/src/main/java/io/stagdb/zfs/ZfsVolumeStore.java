@@ -4,6 +4,8 @@ import io.stagdb.domain.error.InvalidRequestException;
 import io.stagdb.domain.port.out.VolumeInfo;
 import io.stagdb.domain.port.out.VolumeStore;
 import io.stagdb.domain.port.out.VolumeUsage;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link VolumeStore} on ZFS.
@@ -23,6 +27,7 @@ import java.util.regex.Pattern;
  * changed: each name is checked to lie under it before any call.
  */
 public final class ZfsVolumeStore implements VolumeStore {
+  private static final Logger LOG = LoggerFactory.getLogger(ZfsVolumeStore.class);
   private static final Pattern KEY = Pattern.compile("[a-z0-9][a-z0-9-]{0,127}");
   private static final List<String> LIST_PROPERTIES = List.of("used", "referenced", "refquota", "origin");
 
@@ -84,7 +89,24 @@ public final class ZfsVolumeStore implements VolumeStore {
 
   @Override
   public void destroy(String volume, boolean cascade) {
-    zfs.destroy(dataset(volume), cascade);
+    String dataset = dataset(volume);
+    List<String> before = cascade ? volumeNames() : List.of(volume);
+    zfs.destroy(dataset, cascade);
+    List<String> after = cascade ? volumeNames() : List.of();
+    before.stream().filter(v -> !after.contains(v)).forEach(this::removeMountDirectory);
+  }
+
+  private List<String> volumeNames() {
+    return list().stream().filter(i -> !i.isSnapshot()).map(VolumeInfo::volume).toList();
+  }
+
+  /** ZFS leaves a destroyed filesystem's empty mount-point directory behind; remove it. */
+  private void removeMountDirectory(String volume) {
+    try {
+      Files.deleteIfExists(mountPath(volume));
+    } catch (IOException e) {
+      LOG.warn("could not remove the mount directory of destroyed volume {}: {}", volume, e.getMessage());
+    }
   }
 
   @Override

@@ -75,28 +75,8 @@ public final class ZfsBenchmark {
           : "Native-vs-CLI: not measurable on this machine (" + reason + "); the last row is the"
               + " process cost per call that libzfs_core avoids.");
     } finally {
-      destroy(scratch);
+      io.stagdb.domain.testkit.TestHost.destroyRecursively(scratch);
     }
-  }
-
-  /** Destroys the scratch dataset and everything in it, unmounting first and retrying while busy. */
-  private static void destroy(String scratch) throws IOException, InterruptedException {
-    for (int attempt = 0; attempt < 20; attempt++) {
-      Process list = new ProcessBuilder("zfs", "list", "-H", "-o", "name", "-r", scratch).start();
-      List<String> names = new ArrayList<>(List.of(new String(list.getInputStream().readAllBytes()).split("\n")));
-      list.waitFor();
-      Collections.reverse(names);
-      for (String name : names) {
-        if (!name.isBlank()) {
-          new ProcessBuilder("zfs", "unmount", "-f", name).start().waitFor();
-        }
-      }
-      if (new ProcessBuilder("zfs", "destroy", "-R", scratch).start().waitFor() == 0) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("could not destroy " + scratch);
   }
 
   private static void row(String what, List<Long> nanos, String target) {

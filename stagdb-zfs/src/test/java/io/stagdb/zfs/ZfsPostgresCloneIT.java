@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** A snapshot and clone made through the adapter of a running PostgreSQL's volume serve a second container. */
 class ZfsPostgresCloneIT {
   private static final String PARENT = TestHost.datasetFor("pg");
-  private static final Path MOUNTS = Path.of("/var/tmp/stagdb-it", TestHost.runId() + "-pg");
+  private static final Path MOUNTS = TestHost.mountDirFor("pg");
   private static final String PASSWORD = "clone-test-password";
   private static ZfsVolumeStore store;
 
@@ -32,9 +32,7 @@ class ZfsPostgresCloneIT {
   static void tearDown() {
     TestPostgres.remove("zfs-source");
     TestPostgres.remove("zfs-clone");
-    if (TestHost.exec(List.of("zfs", "list", PARENT)).ok()) {
-      TestHost.destroyRecursively(PARENT);
-    }
+    TestHost.destroyFor("pg");
   }
 
   @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** The volume-store contract on the real ZFS test pool, through the zfs command line. */
 class ZfsVolumeStoreIT extends VolumeStoreContract {
   private static final String PARENT = TestHost.datasetFor("volumes");
-  private static final Path MOUNTS = Path.of("/var/tmp/stagdb-it", TestHost.runId());
+  private static final Path MOUNTS = TestHost.mountDirFor("volumes");
   private static ZfsVolumeStore store;
 
   @BeforeAll
@@ -30,15 +30,8 @@ class ZfsVolumeStoreIT extends VolumeStoreContract {
   }
 
   @AfterAll
-  static void destroyEverything() throws IOException {
-    if (TestHost.exec(List.of("zfs", "list", PARENT)).ok()) {
-      TestHost.destroyRecursively(PARENT);
-    }
-    try (var dirs = Files.walk(MOUNTS)) {
-      dirs.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.nio.file.NoSuchFileException alreadyGone) {
-      // nothing was mounted
-    }
+  static void destroyEverything() {
+    TestHost.destroyFor("volumes");
   }
 
   @Override

@@ -1,6 +1,9 @@
 package io.stagdb.domain.testkit;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -28,6 +31,7 @@ public final class TestHost {
   /** A run id, or a run's dataset: {@code it-<pid>-<hex>} with an optional {@code -<purpose>}. */
   private static final Pattern RUN_ID = Pattern.compile("it-(\\d+)-[0-9a-f]{6}(-[a-z0-9-]+)?");
   private static final String RUN = "it-" + ProcessHandle.current().pid() + "-" + randomHex();
+  private static final Path MOUNT_ROOT = Path.of("/var/tmp/stagdb-it");
   private static boolean swept;
 
   private TestHost() {
@@ -44,6 +48,19 @@ public final class TestHost {
    */
   public static String datasetFor(String purpose) {
     return POOL + "/" + RUN + "-" + purpose;
+  }
+
+  /** Where a purpose of this run mounts its volumes; removed with {@link #destroyFor}, or by the sweep after a kill. */
+  public static Path mountDirFor(String purpose) {
+    return MOUNT_ROOT.resolve(RUN + "-" + purpose);
+  }
+
+  /** Destroys the dataset and mount directory of one purpose of this run, if they exist. */
+  public static void destroyFor(String purpose) {
+    if (exec(List.of("zfs", "list", datasetFor(purpose))).ok()) {
+      destroyRecursively(datasetFor(purpose));
+    }
+    deleteTree(mountDirFor(purpose));
   }
 
   public static boolean infraRequired() {
@@ -102,6 +119,12 @@ public final class TestHost {
         exec(List.of("docker", "rm", "-f", "-v", parts[0]));
       }
     }
+    File[] mountDirs = MOUNT_ROOT.toFile().listFiles();
+    for (File dir : mountDirs == null ? new File[0] : mountDirs) {
+      if (isDead(dir.getName())) {
+        deleteTree(dir.toPath());
+      }
+    }
     Result datasets = exec(List.of("zfs", "list", "-H", "-o", "name", "-d", "1", "-t", "filesystem", POOL));
     for (String dataset : datasets.lines()) {
       String leaf = dataset.substring(dataset.lastIndexOf('/') + 1);
@@ -111,20 +134,41 @@ public final class TestHost {
     }
   }
 
-  /** Destroys a dataset of a test run with everything under it and every clone of it. */
+  /**
+   * Destroys a test run's or a benchmark's dataset with everything under it and every clone of it,
+   * unmounting each first and retrying while ZFS says it is busy.
+   */
   public static void destroyRecursively(String dataset) {
-    if (!dataset.startsWith(POOL + "/it-")) {
-      throw new IllegalArgumentException("refusing to destroy " + dataset + ": not a test run's dataset");
+    if (!dataset.startsWith(POOL + "/it-") && !dataset.startsWith(POOL + "/bench-")) {
+      throw new IllegalArgumentException("refusing to destroy " + dataset + ": not a test run's or benchmark's dataset");
     }
-    for (int attempt = 0; attempt < 20; attempt++) {
-      exec(List.of("zfs", "unmount", "-f", dataset));
+    List<String> mountpoints = exec(List.of("zfs", "get", "-H", "-r", "-o", "value", "mountpoint", dataset)).lines();
+    for (int attempt = 0; attempt < 25; attempt++) {
+      List<String> children = new ArrayList<>(exec(List.of("zfs", "list", "-H", "-o", "name", "-r", dataset)).lines());
+      java.util.Collections.reverse(children);
+      children.forEach(child -> exec(List.of("zfs", "unmount", "-f", child)));
       Result r = exec(List.of("zfs", "destroy", "-R", "-f", dataset));
       if (r.ok() || r.stderr().contains("does not exist")) {
+        // ZFS leaves the (now empty) mount-point directories behind
+        mountpoints.stream().filter(m -> m.startsWith("/")).sorted(java.util.Comparator.reverseOrder())
+            .forEach(m -> new java.io.File(m).delete());
         return;
       }
-      sleep(100);
+      sleep(200);
     }
     throw new IllegalStateException("could not destroy " + dataset);
+  }
+
+  /** Deletes a directory tree that holds no mounts any more (a mount point refuses, and is kept). */
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // best effort: what is left is swept by a later run
+    }
   }
 
   private static boolean isDead(String runId) {

@@ -124,6 +124,8 @@ public abstract class VolumeStoreContract {
     store().destroy(source, true);
     assertThat(store().exists(source)).isFalse();
     assertThat(store().exists(clone)).isFalse();
+    assertThat(store().mountPath(source)).doesNotExist();
+    assertThat(store().mountPath(clone)).doesNotExist();
   }
 
   @Test
@@ -134,6 +136,7 @@ public abstract class VolumeStoreContract {
     String clone = newVolume();
     store().clone(source, "s1", clone, QUOTA);
     store().destroy(clone, false);
+    assertThat(store().mountPath(clone)).as("no mount directory left behind").doesNotExist();
     store().destroySnapshot(source, "s1");
     assertThat(store().snapshotExists(source, "s1")).isFalse();
     assertThat(store().list()).noneMatch(i -> i.volume().equals(clone));
