@@ -1,5 +1,6 @@
 package io.stagdb.domain;
 
+import io.stagdb.domain.access.ApiKeyStore;
 import io.stagdb.domain.model.Credentials;
 import io.stagdb.domain.model.DatabaseId;
 import io.stagdb.domain.model.DatabaseName;
@@ -9,12 +10,16 @@ import io.stagdb.domain.port.out.Catalog;
 import io.stagdb.domain.port.out.ContainerSpec;
 import io.stagdb.domain.port.out.DatabaseRuntime;
 import io.stagdb.domain.port.out.VolumeStore;
+import io.stagdb.domain.webhook.WebhookStore;
+import io.stagdb.domain.testkit.AccessStoresContract;
 import io.stagdb.domain.testkit.CatalogContract;
 import io.stagdb.domain.testkit.DatabaseRuntimeContract;
 import io.stagdb.domain.testkit.Faults;
 import io.stagdb.domain.testkit.InMemoryCatalog;
 import io.stagdb.domain.testkit.InMemoryDatabaseRuntime;
+import io.stagdb.domain.testkit.InMemoryApiKeyStore;
 import io.stagdb.domain.testkit.InMemoryVolumeStore;
+import io.stagdb.domain.testkit.InMemoryWebhookStore;
 import io.stagdb.domain.testkit.VolumeStoreContract;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,6 +70,22 @@ class InMemoryPortsTest {
       return new ContainerSpec(id, DatabaseName.of("rt-" + port), EngineVersion.parse("pg", "15"),
           new Resources(512L << 20, 1000, 1L << 30), port++, new Credentials("postgres", "pw", "postgres"),
           Map.of(), data, Map.of());
+    }
+  }
+
+  @Nested
+  class AccessStoresTest extends AccessStoresContract {
+    private final InMemoryApiKeyStore keys = new InMemoryApiKeyStore();
+    private final InMemoryWebhookStore webhooks = new InMemoryWebhookStore();
+
+    @Override
+    protected ApiKeyStore keys() {
+      return keys;
+    }
+
+    @Override
+    protected WebhookStore webhooks() {
+      return webhooks;
     }
   }
 
