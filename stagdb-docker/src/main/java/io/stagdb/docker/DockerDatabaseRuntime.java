@@ -28,6 +28,7 @@ import io.stagdb.domain.model.DatabaseId;
 import io.stagdb.domain.port.out.ContainerSpec;
 import io.stagdb.domain.port.out.ContainerState;
 import io.stagdb.domain.port.out.DatabaseRuntime;
+import io.stagdb.domain.port.out.EngineStats;
 import io.stagdb.domain.port.out.ManagedContainer;
 import io.stagdb.domain.port.out.RuntimeStats;
 import java.io.IOException;
@@ -271,6 +272,12 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       throw new InfrastructureException("the Docker engine returned no stats for " + id);
     }
     return DockerStats.from(s);
+  }
+
+  @Override
+  public EngineStats engineStats(DatabaseId id, Credentials credentials) {
+    InspectContainerResponse inspected = inspect(require(id).getId());
+    return EngineClient.of(engineOf(inspected)).stats(endpoint(inspected), credentials);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.stagdb.docker;
 import io.stagdb.domain.model.Credentials;
 import io.stagdb.domain.model.Engine;
 import io.stagdb.domain.port.out.DatabaseRuntime;
+import io.stagdb.domain.port.out.EngineStats;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,6 +18,8 @@ interface EngineClient {
   void runScripts(Endpoint endpoint, Credentials credentials, List<String> scripts);
 
   DatabaseRuntime.Quiesced quiesce(Endpoint endpoint, Credentials credentials);
+
+  EngineStats stats(Endpoint endpoint, Credentials credentials);
 
   /** Where an engine listens, as seen from stagDB. */
   record Endpoint(String host, int port) {

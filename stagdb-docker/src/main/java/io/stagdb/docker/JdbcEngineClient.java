@@ -2,6 +2,7 @@ package io.stagdb.docker;
 
 import io.stagdb.domain.error.InfrastructureException;
 import io.stagdb.domain.model.Credentials;
+import io.stagdb.domain.port.out.EngineStats;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -49,6 +50,20 @@ abstract class JdbcEngineClient implements EngineClient {
       }
     } catch (SQLException e) {
       throw new InfrastructureException("cannot run init scripts: " + e.getMessage(), e);
+    }
+  }
+
+  /** The SQL returning one row: data size in bytes, then open sessions. */
+  abstract String statsQuery();
+
+  @Override
+  public EngineStats stats(Endpoint endpoint, Credentials credentials) {
+    try (Connection c = connect(endpoint, credentials, Duration.ofSeconds(10)); Statement s = c.createStatement();
+         java.sql.ResultSet rs = s.executeQuery(statsQuery())) {
+      rs.next();
+      return new EngineStats(rs.getLong(1), rs.getInt(2));
+    } catch (SQLException e) {
+      throw new InfrastructureException("cannot read engine stats: " + e.getMessage(), e);
     }
   }
 

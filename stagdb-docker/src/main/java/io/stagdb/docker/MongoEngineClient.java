@@ -12,6 +12,7 @@ import io.stagdb.domain.error.InfrastructureException;
 import io.stagdb.domain.error.InvalidRequestException;
 import io.stagdb.domain.model.Credentials;
 import io.stagdb.domain.port.out.DatabaseRuntime;
+import io.stagdb.domain.port.out.EngineStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +92,22 @@ final class MongoEngineClient implements EngineClient {
   public DatabaseRuntime.Quiesced quiesce(Endpoint endpoint, Credentials credentials) {
     command(endpoint, credentials, "admin", new Document("fsync", 1).append("lock", true), "fsyncLock");
     return () -> command(endpoint, credentials, "admin", new Document("fsyncUnlock", 1), "fsyncUnlock");
+  }
+
+  @Override
+  public EngineStats stats(Endpoint endpoint, Credentials credentials) {
+    try (MongoClient client = connect(endpoint, credentials, Duration.ofSeconds(10))) {
+      long size = 0;
+      for (String name : client.listDatabaseNames()) {
+        Number bytes = client.getDatabase(name).runCommand(new Document("dbStats", 1)).get("storageSize", Number.class);
+        size += bytes == null ? 0 : bytes.longValue();
+      }
+      Document status = client.getDatabase("admin").runCommand(new Document("serverStatus", 1));
+      Number current = status.get("connections", Document.class).get("current", Number.class);
+      return new EngineStats(size, current == null ? 0 : current.intValue());
+    } catch (MongoException e) {
+      throw new InfrastructureException("cannot read engine stats: " + e.getMessage(), e);
+    }
   }
 
   private void command(Endpoint endpoint, Credentials credentials, String database, Document command, String what) {

@@ -28,6 +28,12 @@ final class MySqlEngineClient extends JdbcEngineClient {
   }
 
   @Override
+  String statsQuery() {
+    return "SELECT COALESCE(SUM(data_length + index_length), 0), "
+        + "(SELECT COUNT(*) FROM information_schema.processlist) FROM information_schema.tables";
+  }
+
+  @Override
   public void rotatePassword(Endpoint endpoint, Credentials current, String newPassword) {
     String user = literal(current.username(), true);
     String password = literal(newPassword, true);

@@ -23,6 +23,12 @@ final class PostgresEngineClient extends JdbcEngineClient {
   }
 
   @Override
+  String statsQuery() {
+    return "SELECT sum(pg_database_size(datname)), (SELECT count(*) FROM pg_stat_activity WHERE backend_type = "
+        + "'client backend') FROM pg_database";
+  }
+
+  @Override
   public void rotatePassword(Endpoint endpoint, Credentials current, String newPassword) {
     execute(endpoint, current, "ALTER ROLE \"" + current.username().replace("\"", "\"\"") + "\" WITH PASSWORD "
         + literal(newPassword, false), "changing the password");

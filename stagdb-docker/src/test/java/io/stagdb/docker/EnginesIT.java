@@ -119,6 +119,8 @@ class EnginesIT {
     runtime.start(source.id());
     runtime.awaitReady(source.id(), source.credentials(), READY);
     assertThat(query(source, source.credentials(), "SELECT label FROM items WHERE id = 1")).isEqualTo("original");
+    assertThat(runtime.engineStats(source.id(), source.credentials()).sizeBytes()).isPositive();
+    assertThat(runtime.engineStats(source.id(), source.credentials()).connections()).isPositive();
 
     String limits = TestHost.exec(List.of("docker", "inspect", "-f", "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}",
         TestHost.runId() + "-" + source.name())).stdout().strip();

@@ -466,7 +466,8 @@ public final class StagDbService implements StagDb {
   public DatabaseStats stats(DatabaseName name) {
     Database database = requireDatabase(catalog, name);
     boolean running = runtime.state(database.id()) == ContainerState.RUNNING;
-    return new DatabaseStats(running ? runtime.stats(database.id()) : null, volumes.usage(database.volume()));
+    return new DatabaseStats(running ? runtime.stats(database.id()) : null,
+        running ? runtime.engineStats(database.id(), database.credentials()) : null, volumes.usage(database.volume()));
   }
 
   @Override

@@ -333,10 +333,12 @@ class StagDbServiceTest {
   void statsAndLogsComeFromThePorts() {
     Database db = createPg("watched");
     assertThat(service.stats(db.name()).runtime().memoryLimitBytes()).isEqualTo(db.resources().memoryBytes());
+    assertThat(service.stats(db.name()).engine().sizeBytes()).isPositive();
     assertThat(service.stats(db.name()).storage().quota()).isEqualTo(db.resources().storageBytes());
     assertThat(service.logs(db.name(), 10, null)).contains("ready");
     service.stop(db.name());
     assertThat(service.stats(db.name()).runtime()).isNull();
+    assertThat(service.stats(db.name()).engine()).isNull();
     assertThatThrownBy(() -> service.logs(db.name(), 0, null)).isInstanceOf(InvalidRequestException.class);
   }
 

@@ -115,6 +115,14 @@ public abstract class DatabaseRuntimeContract {
   }
 
   @Test
+  void reportsTheEngineSizeAndItsSessions() {
+    ContainerSpec spec = runReady();
+    io.stagdb.domain.port.out.EngineStats stats = runtime().engineStats(spec.id(), spec.credentials());
+    assertThat(stats.sizeBytes()).isPositive();
+    assertThat(stats.connections()).isPositive();
+  }
+
+  @Test
   void removesAndThenReportsMissing() {
     ContainerSpec spec = runReady();
     runtime().remove(spec.id());

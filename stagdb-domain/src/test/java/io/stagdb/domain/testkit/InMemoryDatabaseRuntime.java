@@ -165,6 +165,13 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
   }
 
   @Override
+  public synchronized io.stagdb.domain.port.out.EngineStats engineStats(DatabaseId id, Credentials credentials) {
+    faults.check("runtime.engineStats");
+    awaitReadyUnchecked(id, credentials);
+    return new io.stagdb.domain.port.out.EngineStats(8L << 20, 1);
+  }
+
+  @Override
   public synchronized String logs(DatabaseId id, int tail, Instant since) {
     faults.check("runtime.logs");
     List<String> log = require(id).log;

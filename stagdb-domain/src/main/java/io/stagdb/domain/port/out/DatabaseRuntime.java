@@ -54,6 +54,9 @@ public interface DatabaseRuntime {
 
   RuntimeStats stats(DatabaseId id);
 
+  /** Asks the engine (logged in as {@code credentials}) for its data size and open sessions. */
+  EngineStats engineStats(DatabaseId id, Credentials credentials);
+
   /** The last {@code tail} lines of the engine's log, from {@code since} if not {@code null}. */
   String logs(DatabaseId id, int tail, Instant since);
 
