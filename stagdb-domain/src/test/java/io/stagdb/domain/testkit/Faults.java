@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Faults {
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final Map<String, Integer> failAt = new ConcurrentHashMap<>();
+  private final Map<String, RuntimeException> failWith = new ConcurrentHashMap<>();
   private final AtomicInteger total = new AtomicInteger();
   private final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
   private volatile int failAtTotal = -1;
@@ -23,6 +24,13 @@ public final class Faults {
   public Faults failOnCall(String operation, int n) {
     calls.computeIfAbsent(operation, k -> new AtomicInteger()).set(0);
     failAt.put(operation, n);
+    return this;
+  }
+
+  /** Like {@link #failOnCall(String, int)} but throwing {@code error}, e.g. a bug rather than an infrastructure failure. */
+  public Faults failOnCall(String operation, int n, RuntimeException error) {
+    failOnCall(operation, n);
+    failWith.put(operation, error);
     return this;
   }
 
@@ -37,6 +45,7 @@ public final class Faults {
   /** Clears every planned fault (counters keep going). */
   public void reset() {
     failAt.clear();
+    failWith.clear();
     failAtTotal = -1;
   }
 
@@ -46,6 +55,9 @@ public final class Faults {
     int n = calls.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
     int overall = total.incrementAndGet();
     Integer planned = failAt.get(operation);
+    if (planned != null && planned == n && failWith.containsKey(operation)) {
+      throw failWith.get(operation);
+    }
     if ((planned != null && planned == n) || overall == failAtTotal) {
       throw new InfrastructureException("injected fault in " + operation + " (call " + n + ")");
     }

@@ -1,0 +1,562 @@
+package io.stagdb.http;
+
+import io.github.bucket4j.ConsumptionProbe;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.stagdb.domain.access.ApiKey;
+import io.stagdb.domain.access.ApiKeys;
+import io.stagdb.domain.error.ConflictException;
+import io.stagdb.domain.error.InvalidRequestException;
+import io.stagdb.domain.error.NotFoundException;
+import io.stagdb.domain.model.Database;
+import io.stagdb.domain.model.DatabaseName;
+import io.stagdb.domain.model.DatabaseStatus;
+import io.stagdb.domain.model.Engine;
+import io.stagdb.domain.model.EngineVersion;
+import io.stagdb.domain.model.ResourceRequest;
+import io.stagdb.domain.model.Snapshot;
+import io.stagdb.domain.model.SnapshotId;
+import io.stagdb.domain.model.SnapshotName;
+import io.stagdb.domain.port.in.CreateBranch;
+import io.stagdb.domain.port.in.CreateDatabase;
+import io.stagdb.domain.port.in.DatabaseFilter;
+import io.stagdb.domain.port.in.StagDb;
+import io.stagdb.domain.webhook.WebhookSubscription;
+import io.stagdb.domain.webhook.Webhooks;
+import io.stagdb.http.api.Dto;
+import io.stagdb.http.api.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API on Javalin: every route of the seed document under {@code /v1}, bearer-key
+ * authentication with scopes, per-key rate limits, and RFC 9457 problems for every failure.
+ *
+ * <pre>{@code
+ * StagDbHttpApi api = new StagDbHttpApi(stagDb, apiKeys, webhooks, ApiSettings.defaults("db.example.com"));
+ * api.start("0.0.0.0", 8080);
+ * }</pre>
+ */
+public final class StagDbHttpApi implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StagDbHttpApi.class);
+  private static final String KEY_ATTRIBUTE = "stagdb.apiKey";
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,7})([smhd])");
+  private static final Duration MAX_TTL = Duration.ofDays(30);
+
+  private final StagDb stagDb;
+  private final ApiKeys keys;
+  private final Webhooks webhooks;
+  private final ApiSettings settings;
+  private final RateLimits limits;
+  private final ExecutorService background = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "stagdb-async-create");
+    t.setDaemon(true);
+    return t;
+  });
+  /** Why an asynchronous create failed, by database name, so polling clients learn it. */
+  private final Map<String, String> asyncFailures = new ConcurrentHashMap<>();
+  private Javalin app;
+
+  /** One route: method, path, the scope it needs ({@code null}: no authentication) and its handler. */
+  public record Route(HandlerType method, String path, ApiKey.Scope scope, Handler handler) {
+  }
+
+  public StagDbHttpApi(StagDb stagDb, ApiKeys keys, Webhooks webhooks, ApiSettings settings) {
+    this.stagDb = Objects.requireNonNull(stagDb);
+    this.keys = Objects.requireNonNull(keys);
+    this.webhooks = Objects.requireNonNull(webhooks);
+    this.settings = Objects.requireNonNull(settings);
+    this.limits = new RateLimits(settings);
+  }
+
+  /** Every route the API serves; the OpenAPI document describes exactly these. */
+  public List<Route> routes() {
+    ApiKey.Scope std = ApiKey.Scope.STANDARD;
+    ApiKey.Scope admin = ApiKey.Scope.ADMIN;
+    return List.of(
+        new Route(HandlerType.GET, "/healthz", null, ctx -> ctx.json(new Dto.Health("ok", settings.version()))),
+        new Route(HandlerType.GET, "/v1/openapi.json", std, this::openApi),
+        new Route(HandlerType.POST, "/v1/databases", std, this::createDatabase),
+        new Route(HandlerType.GET, "/v1/databases", std, this::listDatabases),
+        new Route(HandlerType.GET, "/v1/databases/{name}", std, this::getDatabase),
+        new Route(HandlerType.DELETE, "/v1/databases/{name}", std, this::deleteDatabase),
+        new Route(HandlerType.POST, "/v1/databases/{name}/start", std,
+            ctx -> ctx.json(view(stagDb.start(databaseName(ctx))))),
+        new Route(HandlerType.POST, "/v1/databases/{name}/stop", std,
+            ctx -> ctx.json(view(stagDb.stop(databaseName(ctx))))),
+        new Route(HandlerType.POST, "/v1/databases/{name}/restart", std,
+            ctx -> ctx.json(view(stagDb.restart(databaseName(ctx))))),
+        new Route(HandlerType.POST, "/v1/databases/{name}/snapshots", std, this::createSnapshot),
+        new Route(HandlerType.GET, "/v1/databases/{name}/snapshots", std,
+            ctx -> ctx.json(snapshotViews(stagDb.snapshots(databaseName(ctx))))),
+        new Route(HandlerType.POST, "/v1/databases/{name}/branches", std, this::branchFromDatabase),
+        new Route(HandlerType.POST, "/v1/databases/{name}/reset", std, this::reset),
+        new Route(HandlerType.GET, "/v1/databases/{name}/stats", std,
+            ctx -> ctx.json(Views.stats(stagDb.stats(databaseName(ctx))))),
+        new Route(HandlerType.GET, "/v1/databases/{name}/logs", std, this::logs),
+        new Route(HandlerType.GET, "/v1/snapshots", std, ctx -> ctx.json(snapshotViews(stagDb.snapshots(null)))),
+        new Route(HandlerType.GET, "/v1/snapshots/{name}", std, ctx -> {
+          Snapshot s = stagDb.getSnapshot(snapshotName(ctx));
+          ctx.json(Views.snapshot(s, branchNames(s)));
+        }),
+        new Route(HandlerType.DELETE, "/v1/snapshots/{name}", std, ctx -> {
+          stagDb.deleteSnapshot(snapshotName(ctx), cascade(ctx));
+          ctx.status(204);
+        }),
+        new Route(HandlerType.POST, "/v1/snapshots/{name}/branches", std, this::branchFromSnapshot),
+        new Route(HandlerType.POST, "/v1/webhooks", std, this::createWebhook),
+        new Route(HandlerType.GET, "/v1/webhooks", std,
+            ctx -> ctx.json(webhooks.list().stream().map(w -> Views.webhook(w, false)).toList())),
+        new Route(HandlerType.DELETE, "/v1/webhooks/{id}", std, ctx -> {
+          webhooks.unsubscribe(ctx.pathParam("id"));
+          ctx.status(204);
+        }),
+        new Route(HandlerType.GET, "/v1/webhooks/{id}/deliveries", std, ctx -> ctx.json(
+            webhooks.deliveries(ctx.pathParam("id"), intParam(ctx, "limit", 50, 1, 500)).stream()
+                .map(Views::delivery).toList())),
+        new Route(HandlerType.POST, "/v1/api-keys", admin, this::createApiKey),
+        new Route(HandlerType.GET, "/v1/api-keys", admin,
+            ctx -> ctx.json(keys.list().stream().map(k -> Views.apiKey(k, null)).toList())),
+        new Route(HandlerType.DELETE, "/v1/api-keys/{id}", admin, this::revokeApiKey));
+  }
+
+  /** Starts serving on {@code host:port} (port 0 picks a free one); returns the port. */
+  public int start(String host, int port) {
+    app = Javalin.create(config -> {
+      config.showJavalinBanner = false;
+      config.http.maxRequestSize = settings.maxBodyBytes();
+      config.http.defaultContentType = "application/json";
+      config.http.prefer405over404 = true;
+      config.jsonMapper(new JavalinJackson(Json.strictMapper(), false));
+      config.jetty.modifyServer(server -> server.setStopTimeout(Duration.ofSeconds(30).toMillis()));
+    });
+    app.before("/v1/*", this::authenticate);
+    for (Route route : routes()) {
+      app.addHttpHandler(route.method(), route.path(), guarded(route));
+    }
+    app.exception(Exception.class, (e, ctx) -> problem(ctx, e instanceof Rejection r ? r.problem
+        : Problems.of(e instanceof ParsedBodyFailure ? e.getCause() : e, ctx.path())));
+    app.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, httpProblem(e.getStatus(), e.getMessage(), ctx.path())));
+    app.error(404, ctx -> {
+      if (!isProblem(ctx)) {
+        problem(ctx, Problems.problem("not-found", "Not found", 404, "no route " + ctx.method() + " " + ctx.path(),
+            ctx.path(), null, null, null));
+      }
+    });
+    app.error(405, ctx -> {
+      if (!isProblem(ctx)) {
+        problem(ctx, Problems.problem("method-not-allowed", "Method not allowed", 405,
+            ctx.method() + " is not allowed on " + ctx.path(), ctx.path(), null, null, null));
+      }
+    });
+    app.after(ctx -> LOG.debug("{} {} -> {}", ctx.method(), ctx.path(), ctx.statusCode()));
+    app.start(host, port);
+    return app.port();
+  }
+
+  /** Stops accepting requests and lets those in flight finish (up to 30 s). */
+  @Override
+  public void close() {
+    if (app != null) {
+      app.stop();
+    }
+    background.shutdown();
+  }
+
+  // ---- authentication, scopes, rate limits ---------------------------------------------------
+
+  private void authenticate(Context ctx) {
+    String address = ctx.ip();
+    long blocked = limits.authBlockedFor(address);
+    if (blocked > 0) {
+      ctx.header("Retry-After", Long.toString(blocked));
+      throw new Rejection(Problems.problem("rate-limited", "Too many failed authentications", 429,
+          "too many requests with a missing or wrong API key from this address; retry in " + blocked + " s",
+          ctx.path(), null, null, null));
+    }
+    String header = ctx.header("Authorization");
+    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    ApiKey key = keys.authenticate(token).orElse(null);
+    if (key == null) {
+      limits.authFailed(address);
+      ctx.header("WWW-Authenticate", "Bearer realm=\"stagdb\"");
+      throw new Rejection(Problems.problem("unauthorized", "Unauthorized", 401, token == null
+          ? "send an API key as 'Authorization: Bearer <key>'" : "the API key is unknown or revoked", ctx.path(),
+          null, null, null));
+    }
+    ConsumptionProbe probe = limits.request(key.id());
+    long resetSeconds = (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L;
+    ctx.header("RateLimit-Limit", Long.toString(limits.limit()));
+    ctx.header("RateLimit-Remaining", Long.toString(probe.getRemainingTokens()));
+    ctx.header("RateLimit-Reset", Long.toString(probe.isConsumed() ? 0 : resetSeconds));
+    if (!probe.isConsumed()) {
+      ctx.header("Retry-After", Long.toString(Math.max(1, resetSeconds)));
+      throw new Rejection(Problems.problem("rate-limited", "Too many requests", 429,
+          "the rate limit of this API key is " + settings.requestsPerSecond() + " requests per second (burst "
+              + settings.burst() + "); retry in " + Math.max(1, resetSeconds) + " s", ctx.path(), null, null, null));
+    }
+    ctx.attribute(KEY_ATTRIBUTE, key);
+  }
+
+  private static Handler guarded(Route route) {
+    if (route.scope() != ApiKey.Scope.ADMIN) {
+      return route.handler();
+    }
+    return ctx -> {
+      ApiKey key = ctx.attribute(KEY_ATTRIBUTE);
+      if (key == null || key.scope() != ApiKey.Scope.ADMIN) {
+        throw new Rejection(Problems.problem("forbidden", "Forbidden", 403,
+            "this route needs an API key with the admin scope", ctx.path(), null, null, null));
+      }
+      route.handler().handle(ctx);
+    };
+  }
+
+  /** A request refused before reaching its route, with the problem to answer. */
+  private static final class Rejection extends RuntimeException {
+    final Dto.Problem problem;
+
+    Rejection(Dto.Problem problem) {
+      super(problem.detail(), null, false, false);
+      this.problem = problem;
+    }
+  }
+
+  // ---- databases -----------------------------------------------------------------------------
+
+  private void createDatabase(Context ctx) {
+    Dto.CreateDatabase body = body(ctx, Dto.CreateDatabase.class);
+    Dto.Config config = body.config() == null ? new Dto.Config(null, null, null, null, null, null) : body.config();
+    CreateDatabase request = new CreateDatabase(DatabaseName.of("name", body.name()),
+        EngineVersion.parse(body.type(), body.version()), resources(config), config.port(), config.env(),
+        config.initScripts(), null, null);
+    if (waitRequested(ctx)) {
+      ctx.status(201).json(view(stagDb.create(request)));
+      return;
+    }
+    String name = request.name().value();
+    asyncFailures.remove(name);
+    background.submit(() -> {
+      try {
+        stagDb.create(request);
+      } catch (RuntimeException e) {
+        LOG.warn("asynchronous create of {} failed: {}", name, e.getMessage());
+        asyncFailures.put(name, e.getMessage());
+      }
+    });
+    String location = "/v1/databases/" + name;
+    ctx.status(202).header("Location", location).json(new Dto.Accepted(name, "creating", location));
+  }
+
+  private void listDatabases(Context ctx) {
+    Engine engine = ctx.queryParam("type") == null ? null : Engine.parse("type", ctx.queryParam("type"));
+    DatabaseStatus status = ctx.queryParam("status") == null ? null : status(ctx.queryParam("status"));
+    SnapshotName origin = ctx.queryParam("origin") == null ? null : SnapshotName.of("origin", ctx.queryParam("origin"));
+    int limit = intParam(ctx, "limit", 100, 1, 1000);
+    int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+    List<Database> all = stagDb.list(new DatabaseFilter(engine, status, origin));
+    Map<SnapshotId, String> names = snapshotNames();
+    List<Dto.Database> page = all.stream().skip(offset).limit(limit)
+        .map(d -> Views.database(d, names, settings.publicHost())).toList();
+    ctx.json(new Dto.Page<>(page, all.size(), offset, limit));
+  }
+
+  private void getDatabase(Context ctx) {
+    DatabaseName name = databaseName(ctx);
+    try {
+      ctx.json(view(stagDb.get(name)));
+    } catch (NotFoundException e) {
+      String failure = asyncFailures.get(name.value());
+      if (failure == null) {
+        throw e;
+      }
+      throw new NotFoundException("database", name.value() + "' (its creation failed: " + failure + ")'");
+    }
+  }
+
+  private void deleteDatabase(Context ctx) {
+    stagDb.delete(databaseName(ctx), cascade(ctx));
+    ctx.status(204);
+  }
+
+  private void createSnapshot(Context ctx) {
+    Dto.CreateSnapshot body = body(ctx, Dto.CreateSnapshot.class);
+    Snapshot s = stagDb.snapshot(databaseName(ctx), SnapshotName.of("name", body.name()));
+    ctx.status(201).json(Views.snapshot(s, List.of()));
+  }
+
+  private void branchFromDatabase(Context ctx) {
+    DatabaseName source = databaseName(ctx);
+    ctx.status(201).json(view(stagDb.branchFromDatabase(source, branchRequest(body(ctx, Dto.CreateBranch.class)))));
+  }
+
+  private void branchFromSnapshot(Context ctx) {
+    SnapshotName source = snapshotName(ctx);
+    ctx.status(201).json(view(stagDb.branchFromSnapshot(source, branchRequest(body(ctx, Dto.CreateBranch.class)))));
+  }
+
+  private void reset(Context ctx) {
+    String snapshot = ctx.queryParam("snapshot");
+    ctx.json(view(stagDb.reset(databaseName(ctx), snapshot == null ? null : SnapshotName.of("snapshot", snapshot))));
+  }
+
+  private void logs(Context ctx) {
+    int tail = intParam(ctx, "tail", 100, 1, 10_000);
+    String since = ctx.queryParam("since");
+    Instant from = since == null ? null : instantOrAgo("since", since);
+    ctx.contentType("text/plain; charset=utf-8").result(stagDb.logs(databaseName(ctx), tail, from));
+  }
+
+  private CreateBranch branchRequest(Dto.CreateBranch body) {
+    Dto.Config config = body.config() == null ? new Dto.Config(null, null, null, null, null, null) : body.config();
+    if (config.env() != null || config.initScripts() != null) {
+      throw new InvalidRequestException("config", "a branch takes memory, cpu, storage and port; env and initScripts"
+          + " come from its source");
+    }
+    return new CreateBranch(DatabaseName.of("name", body.name()), resources(config), config.port(),
+        body.ttl() == null ? null : duration("ttl", body.ttl()), null);
+  }
+
+  // ---- webhooks and keys ---------------------------------------------------------------------
+
+  private void createWebhook(Context ctx) {
+    Dto.CreateWebhook body = body(ctx, Dto.CreateWebhook.class);
+    WebhookSubscription s = webhooks.subscribe(body.url(), body.events(), body.secret());
+    ctx.status(201).json(Views.webhook(s, true));
+  }
+
+  private void createApiKey(Context ctx) {
+    Dto.CreateApiKey body = body(ctx, Dto.CreateApiKey.class);
+    ApiKey.Scope scope;
+    try {
+      scope = body.scope() == null ? ApiKey.Scope.STANDARD : ApiKey.Scope.valueOf(body.scope().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException("scope", "must be admin or standard");
+    }
+    ApiKeys.Issued issued = keys.issue(body.name(), scope);
+    LOG.info("API key {} ({}, {}) created", issued.key().id(), issued.key().name(), scope);
+    ctx.status(201).json(Views.apiKey(issued.key(), issued.token()));
+  }
+
+  private void revokeApiKey(Context ctx) {
+    ApiKey target = keys.get(ctx.pathParam("id"));
+    long otherAdmins = keys.list().stream()
+        .filter(k -> k.active() && k.scope() == ApiKey.Scope.ADMIN && !k.id().equals(target.id())).count();
+    if (target.active() && target.scope() == ApiKey.Scope.ADMIN && otherAdmins == 0) {
+      throw new ConflictException(ConflictException.Reason.INVALID_STATE,
+          "refusing to revoke the last active admin key; create another admin key first");
+    }
+    keys.revoke(target.id());
+    LOG.info("API key {} revoked", target.id());
+    ctx.status(204);
+  }
+
+  private void openApi(Context ctx) {
+    try (InputStream in = StagDbHttpApi.class.getResourceAsStream("openapi.json")) {
+      ctx.contentType("application/json").result(Objects.requireNonNull(in).readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // ---- input -------------------------------------------------------------------------------
+
+  /** Parses a JSON body: 415 for another content type, 413 above the size limit, 400 for the rest. */
+  private <T> T body(Context ctx, Class<T> type) {
+    String contentType = ctx.contentType();
+    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      throw new Rejection(Problems.problem("unsupported-media-type", "Unsupported media type", 415,
+          "send the body as application/json", ctx.path(), null, null, null));
+    }
+    byte[] bytes = readLimited(ctx);
+    if (bytes.length == 0) {
+      throw new InvalidRequestException("body", "a JSON object is required");
+    }
+    try {
+      T value = Json.strictMapper().readValue(bytes, type);
+      if (value == null) {
+        throw new InvalidRequestException("body", "a JSON object is required");
+      }
+      return value;
+    } catch (IOException e) {
+      throw new ParsedBodyFailure(e);
+    }
+  }
+
+  /** Reads at most the configured number of bytes, whatever Content-Length says (chunked bodies too). */
+  private byte[] readLimited(Context ctx) {
+    long max = settings.maxBodyBytes();
+    if (ctx.req().getContentLengthLong() > max) {
+      throw tooLarge(ctx);
+    }
+    try (InputStream in = ctx.req().getInputStream()) {
+      byte[] bytes = in.readNBytes((int) max + 1);
+      if (bytes.length > max) {
+        throw tooLarge(ctx);
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new InvalidRequestException("body", "could not read the request body");
+    }
+  }
+
+  private Rejection tooLarge(Context ctx) {
+    return new Rejection(Problems.problem("payload-too-large", "Payload too large", 413,
+        "request bodies are limited to " + settings.maxBodyBytes() + " bytes", ctx.path(), null, null, null));
+  }
+
+  /** A Jackson failure carried to the exception table (which knows how to name the field). */
+  private static final class ParsedBodyFailure extends RuntimeException {
+    ParsedBodyFailure(IOException cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+
+  private static ResourceRequest resources(Dto.Config config) {
+    return new ResourceRequest(config.memory(), config.cpu(), config.storage());
+  }
+
+  private static DatabaseName databaseName(Context ctx) {
+    return DatabaseName.of("name", ctx.pathParam("name"));
+  }
+
+  private static SnapshotName snapshotName(Context ctx) {
+    return SnapshotName.of("name", ctx.pathParam("name"));
+  }
+
+  private static boolean cascade(Context ctx) {
+    return booleanParam(ctx, "cascade", false);
+  }
+
+  private static boolean waitRequested(Context ctx) {
+    return booleanParam(ctx, "wait", true);
+  }
+
+  private static boolean booleanParam(Context ctx, String name, boolean fallback) {
+    String value = ctx.queryParam(name);
+    if (value == null) {
+      return fallback;
+    }
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "true", "1", "yes" -> true;
+      case "false", "0", "no" -> false;
+      default -> throw new InvalidRequestException(name, "must be true or false");
+    };
+  }
+
+  private static int intParam(Context ctx, String name, int fallback, int min, int max) {
+    String value = ctx.queryParam(name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(value);
+      if (n < min || n > max) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new InvalidRequestException(name, "must be a whole number from " + min + " to " + max);
+    }
+  }
+
+  private static DatabaseStatus status(String value) {
+    try {
+      return DatabaseStatus.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException("status", "must be one of creating, running, stopped, failed, deleting");
+    }
+  }
+
+  /** {@code 30m}, {@code 2h}, {@code 1d}, {@code 45s} or ISO-8601 ({@code PT2H}), up to 30 days. */
+  static Duration duration(String field, String text) {
+    Duration d;
+    Matcher m = SHORT_DURATION.matcher(text.trim());
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      d = switch (m.group(2)) {
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    } else {
+      try {
+        d = Duration.parse(text.trim());
+      } catch (DateTimeParseException e) {
+        throw new InvalidRequestException(field, "write a duration like 30m, 2h, 1d or PT2H");
+      }
+    }
+    if (d.isNegative() || d.isZero() || d.compareTo(MAX_TTL) > 0) {
+      throw new InvalidRequestException(field, "must be more than 0 and at most 30 days");
+    }
+    return d;
+  }
+
+  /** An ISO-8601 instant, or a duration meaning "that long ago". */
+  private static Instant instantOrAgo(String field, String text) {
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException notAnInstant) {
+      return Instant.now().minus(duration(field, text));
+    }
+  }
+
+  // ---- output ------------------------------------------------------------------------------
+
+  private Dto.Database view(Database d) {
+    return Views.database(d, d.origin() == null ? Map.of() : snapshotNames(), settings.publicHost());
+  }
+
+  private Map<SnapshotId, String> snapshotNames() {
+    Map<SnapshotId, String> names = new HashMap<>();
+    stagDb.snapshots(null).forEach(s -> names.put(s.id(), s.name().value()));
+    return names;
+  }
+
+  private List<Dto.Snapshot> snapshotViews(List<Snapshot> snapshots) {
+    return snapshots.stream().map(s -> Views.snapshot(s, branchNames(s))).toList();
+  }
+
+  private List<String> branchNames(Snapshot s) {
+    return stagDb.list(new DatabaseFilter(null, null, s.name())).stream().map(d -> d.name().value()).toList();
+  }
+
+  private static void problem(Context ctx, Dto.Problem problem) {
+    ctx.status(problem.status()).json(problem).contentType(Problems.CONTENT_TYPE);   // json() sets its own type
+  }
+
+  private static boolean isProblem(Context ctx) {
+    String type = ctx.res().getContentType();
+    return type != null && type.startsWith(Problems.CONTENT_TYPE);
+  }
+
+  private static Dto.Problem httpProblem(int status, String message, String path) {
+    return switch (status) {
+      case 413 -> Problems.problem("payload-too-large", "Payload too large", 413, message, path, null, null, null);
+      case 404 -> Problems.problem("not-found", "Not found", 404, message, path, null, null, null);
+      case 405 -> Problems.problem("method-not-allowed", "Method not allowed", 405, message, path, null, null, null);
+      default -> Problems.problem("http-" + status, message, status, message, path, null, null, null);
+    };
+  }
+}

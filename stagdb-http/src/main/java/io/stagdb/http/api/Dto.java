@@ -1,0 +1,115 @@
+package io.stagdb.http.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON bodies of the REST API, shared by the server routes and {@code StagDbClient}. Kept apart
+ * from the domain model: the wire format changes only on purpose.
+ */
+public final class Dto {
+  private Dto() {
+  }
+
+  /** {@code POST /v1/databases}. */
+  public record CreateDatabase(String name, String type, String version, Config config) {
+  }
+
+  /** Resources and options of a database or branch; every field optional. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Config(String memory, String cpu, String storage, Integer port, Map<String, String> env,
+                       List<String> initScripts) {
+  }
+
+  /** {@code POST .../branches}; {@code ttl} like {@code 30m}, {@code 2h}, {@code 1d} or ISO-8601 {@code PT2H}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record CreateBranch(String name, Config config, String ttl) {
+  }
+
+  /** {@code POST /v1/databases/{name}/snapshots}. */
+  public record CreateSnapshot(String name) {
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Database(String id, String name, String type, String version, String status, String statusDetail,
+                         Connection connection, String url, Resources resources, String origin, String expiresAt,
+                         Map<String, String> labels, String createdAt, String updatedAt) {
+  }
+
+  /** How to connect; {@code host} is the server's configured public host name. */
+  public record Connection(String host, int port, String username, String password, String database) {
+    @Override
+    public String toString() {
+      return "Connection[host=" + host + ", port=" + port + ", username=" + username + ", password=***, database="
+          + database + "]";
+    }
+  }
+
+  public record Resources(String memory, String cpu, String storage) {
+  }
+
+  /** A page of a list; {@code total} counts every match. */
+  public record Page<T>(List<T> items, int total, int offset, int limit) {
+  }
+
+  public record Snapshot(String id, String name, String database, boolean automatic, String createdAt,
+                         List<String> branches) {
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Stats(Container container, Engine engine, Storage storage) {
+  }
+
+  public record Container(double cpuPercent, long memoryUsedBytes, long memoryLimitBytes, long networkRxBytes,
+                          long networkTxBytes, long blockReadBytes, long blockWriteBytes) {
+  }
+
+  public record Engine(long sizeBytes, int connections) {
+  }
+
+  /** {@code writtenBytes} is -1 where the storage cannot tell. */
+  public record Storage(long usedBytes, long referencedBytes, long quotaBytes, long availableBytes, long writtenBytes) {
+  }
+
+  /** {@code POST /v1/webhooks}; without a secret, one is generated and returned once. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record CreateWebhook(String url, List<String> events, String secret) {
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Webhook(String id, String url, List<String> events, String secret, String createdAt) {
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Delivery(String id, String eventId, String type, String status, int attempts, Integer lastStatusCode,
+                         String lastError, String nextAttemptAt, String createdAt, String updatedAt) {
+  }
+
+  /** {@code POST /v1/api-keys}; scope {@code admin} or {@code standard} (the default). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record CreateApiKey(String name, String scope) {
+  }
+
+  /** {@code key} (the token) appears only in the answer to its creation. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ApiKey(String id, String name, String scope, String createdAt, String revokedAt, String key) {
+    @Override
+    public String toString() {
+      return "ApiKey[id=" + id + ", name=" + name + ", scope=" + scope + "]";
+    }
+  }
+
+  /** {@code 202} answer of an asynchronous create: poll {@code Location} until it is running. */
+  public record Accepted(String name, String status, String location) {
+  }
+
+  /** An RFC 9457 problem, with stagDB's extensions. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Problem(String type, String title, int status, String detail, String instance, String field,
+                        String reason, List<String> dependents, String errorId) {
+  }
+
+  public record Health(String status, String version) {
+  }
+}

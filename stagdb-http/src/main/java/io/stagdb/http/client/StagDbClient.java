@@ -1,0 +1,253 @@
+package io.stagdb.http.client;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stagdb.http.api.Dto;
+import io.stagdb.http.api.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A Java client for every route of the stagDB REST API.
+ *
+ * <pre>{@code
+ * StagDbClient client = StagDbClient.create(URI.create("http://localhost:8080"), System.getenv("STAGDB_API_KEY"));
+ * Dto.Database db = client.createDatabase(new Dto.CreateDatabase("my-app-db", "postgresql", "15", null));
+ * client.createSnapshot("my-app-db", "before-migration");
+ * Dto.Database branch = client.branchFromSnapshot("before-migration", new Dto.CreateBranch("test-migration", null, "2h"));
+ * }</pre>
+ *
+ * <p>Failures throw a {@link StagDbApiException} subtype. Thread-safe.
+ */
+public final class StagDbClient {
+  private static final ObjectMapper JSON = Json.lenientMapper();
+
+  private final URI base;
+  private final String apiKey;
+  private final HttpClient http;
+  private final Duration timeout;
+
+  private StagDbClient(URI base, String apiKey, Duration timeout) {
+    String text = base.toString();
+    this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+    this.apiKey = apiKey;
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  /** A client for the server at {@code base} using {@code apiKey}; requests may take up to 5 minutes (creates wait). */
+  public static StagDbClient create(URI base, String apiKey) {
+    return create(base, apiKey, Duration.ofMinutes(5));
+  }
+
+  public static StagDbClient create(URI base, String apiKey, Duration timeout) {
+    return new StagDbClient(Objects.requireNonNull(base, "base"), apiKey, timeout);
+  }
+
+  // ---- databases ----
+
+  public Dto.Database createDatabase(Dto.CreateDatabase request) {
+    return send("POST", "/v1/databases", request, Dto.Database.class);
+  }
+
+  /** Starts creating and returns at once (202); poll {@link #getDatabase}. */
+  public Dto.Accepted createDatabaseAsync(Dto.CreateDatabase request) {
+    return send("POST", "/v1/databases?wait=false", request, Dto.Accepted.class);
+  }
+
+  public Dto.Database getDatabase(String name) {
+    return send("GET", "/v1/databases/" + path(name), null, Dto.Database.class);
+  }
+
+  /** Lists with optional filters ({@code null} for any): type, status, origin snapshot; paged. */
+  public Dto.Page<Dto.Database> listDatabases(String type, String status, String origin, int limit, int offset) {
+    List<String> query = new ArrayList<>();
+    add(query, "type", type);
+    add(query, "status", status);
+    add(query, "origin", origin);
+    query.add("limit=" + limit);
+    query.add("offset=" + offset);
+    return send("GET", "/v1/databases?" + String.join("&", query), null,
+        JSON.getTypeFactory().constructParametricType(Dto.Page.class, Dto.Database.class));
+  }
+
+  public Dto.Database start(String name) {
+    return send("POST", "/v1/databases/" + path(name) + "/start", null, Dto.Database.class);
+  }
+
+  public Dto.Database stop(String name) {
+    return send("POST", "/v1/databases/" + path(name) + "/stop", null, Dto.Database.class);
+  }
+
+  public Dto.Database restart(String name) {
+    return send("POST", "/v1/databases/" + path(name) + "/restart", null, Dto.Database.class);
+  }
+
+  public void deleteDatabase(String name, boolean cascade) {
+    send("DELETE", "/v1/databases/" + path(name) + "?cascade=" + cascade, null, Void.class);
+  }
+
+  public Dto.Stats stats(String name) {
+    return send("GET", "/v1/databases/" + path(name) + "/stats", null, Dto.Stats.class);
+  }
+
+  public String logs(String name, int tail) {
+    return send("GET", "/v1/databases/" + path(name) + "/logs?tail=" + tail, null, String.class);
+  }
+
+  // ---- snapshots and branches ----
+
+  public Dto.Snapshot createSnapshot(String database, String name) {
+    return send("POST", "/v1/databases/" + path(database) + "/snapshots", new Dto.CreateSnapshot(name), Dto.Snapshot.class);
+  }
+
+  public List<Dto.Snapshot> snapshots(String database) {
+    return send("GET", "/v1/databases/" + path(database) + "/snapshots", null, new TypeReference<List<Dto.Snapshot>>() {
+    });
+  }
+
+  public List<Dto.Snapshot> allSnapshots() {
+    return send("GET", "/v1/snapshots", null, new TypeReference<List<Dto.Snapshot>>() {
+    });
+  }
+
+  public Dto.Snapshot getSnapshot(String name) {
+    return send("GET", "/v1/snapshots/" + path(name), null, Dto.Snapshot.class);
+  }
+
+  public void deleteSnapshot(String name, boolean cascade) {
+    send("DELETE", "/v1/snapshots/" + path(name) + "?cascade=" + cascade, null, Void.class);
+  }
+
+  public Dto.Database branchFromDatabase(String database, Dto.CreateBranch request) {
+    return send("POST", "/v1/databases/" + path(database) + "/branches", request, Dto.Database.class);
+  }
+
+  public Dto.Database branchFromSnapshot(String snapshot, Dto.CreateBranch request) {
+    return send("POST", "/v1/snapshots/" + path(snapshot) + "/branches", request, Dto.Database.class);
+  }
+
+  /** Resets a branch to its origin, or to {@code snapshot} (may be {@code null}). */
+  public Dto.Database reset(String branch, String snapshot) {
+    return send("POST", "/v1/databases/" + path(branch) + "/reset" + (snapshot == null ? "" : "?snapshot=" + path(snapshot)),
+        null, Dto.Database.class);
+  }
+
+  // ---- webhooks and keys ----
+
+  public Dto.Webhook createWebhook(Dto.CreateWebhook request) {
+    return send("POST", "/v1/webhooks", request, Dto.Webhook.class);
+  }
+
+  public List<Dto.Webhook> webhooks() {
+    return send("GET", "/v1/webhooks", null, new TypeReference<List<Dto.Webhook>>() {
+    });
+  }
+
+  public void deleteWebhook(String id) {
+    send("DELETE", "/v1/webhooks/" + path(id), null, Void.class);
+  }
+
+  public List<Dto.Delivery> deliveries(String webhookId) {
+    return send("GET", "/v1/webhooks/" + path(webhookId) + "/deliveries", null, new TypeReference<List<Dto.Delivery>>() {
+    });
+  }
+
+  public Dto.ApiKey createApiKey(Dto.CreateApiKey request) {
+    return send("POST", "/v1/api-keys", request, Dto.ApiKey.class);
+  }
+
+  public List<Dto.ApiKey> apiKeys() {
+    return send("GET", "/v1/api-keys", null, new TypeReference<List<Dto.ApiKey>>() {
+    });
+  }
+
+  public void revokeApiKey(String id) {
+    send("DELETE", "/v1/api-keys/" + path(id), null, Void.class);
+  }
+
+  public Dto.Health health() {
+    return send("GET", "/healthz", null, Dto.Health.class);
+  }
+
+  /** The server's OpenAPI 3 document, as JSON text. */
+  public String openApi() {
+    return send("GET", "/v1/openapi.json", null, String.class);
+  }
+
+  // ---- plumbing ----
+
+  private <T> T send(String method, String pathAndQuery, Object body, Class<T> type) {
+    return send(method, pathAndQuery, body, JSON.getTypeFactory().constructType(type));
+  }
+
+  private <T> T send(String method, String pathAndQuery, Object body, TypeReference<T> type) {
+    return send(method, pathAndQuery, body, JSON.getTypeFactory().constructType(type));
+  }
+
+  private <T> T send(String method, String pathAndQuery, Object body, JavaType type) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout)
+        .header("Accept", "application/json");
+    if (apiKey != null) {
+      request.header("Authorization", "Bearer " + apiKey);
+    }
+    try {
+      if (body == null) {
+        request.method(method, HttpRequest.BodyPublishers.noBody());
+      } else {
+        request.header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+      }
+      HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      int status = response.statusCode();
+      if (status >= 400) {
+        throw StagDbApiException.of(status, problem(status, response.body()),
+            response.headers().firstValueAsLong("Retry-After").orElse(1));
+      }
+      if (type.getRawClass() == Void.class || response.body().length == 0) {
+        return null;
+      }
+      if (type.getRawClass() == String.class) {
+        @SuppressWarnings("unchecked")
+        T text = (T) new String(response.body(), StandardCharsets.UTF_8);
+        return text;
+      }
+      return JSON.readValue(response.body(), type);
+    } catch (IOException e) {
+      throw new StagDbApiException.Unreachable("cannot reach stagDB at " + base + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StagDbApiException.Unreachable("interrupted while calling stagDB", e);
+    }
+  }
+
+  private static Dto.Problem problem(int status, byte[] body) {
+    try {
+      return JSON.readValue(body, Dto.Problem.class);
+    } catch (IOException notAProblem) {
+      String text = new String(body, StandardCharsets.UTF_8);
+      return new Dto.Problem("about:blank", "HTTP " + status, status, text.length() > 200 ? text.substring(0, 200) : text,
+          null, null, null, null, null);
+    }
+  }
+
+  private static String path(String segment) {
+    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static void add(List<String> query, String name, String value) {
+    if (value != null) {
+      query.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+    }
+  }
+}
