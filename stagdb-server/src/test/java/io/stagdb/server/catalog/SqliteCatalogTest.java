@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,12 +23,14 @@ class SqliteCatalogTest extends CatalogContract {
   private SqliteDatabase database;
   private Catalog catalog;
 
+  @BeforeEach
+  void open() {
+    database = SqliteDatabase.open(dir.resolve("catalog.db"));
+    catalog = new SqliteCatalog(database);
+  }
+
   @Override
   protected Catalog catalog() {
-    if (catalog == null) {
-      database = SqliteDatabase.open(dir.resolve("catalog.db"));
-      catalog = new SqliteCatalog(database);
-    }
     return catalog;
   }
 
@@ -40,7 +43,6 @@ class SqliteCatalogTest extends CatalogContract {
 
   @Test
   void theFileIsReadableByItsOwnerOnly() throws Exception {
-    catalog();
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("catalog.db")))).isEqualTo("rw-------");
   }
 
