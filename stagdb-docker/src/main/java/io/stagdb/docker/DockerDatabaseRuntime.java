@@ -308,6 +308,20 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     }
   }
 
+  /** The images of {@code engines} (after overrides) that are not on this host, e.g. for {@code doctor}. */
+  public List<String> missingImages(java.util.Collection<io.stagdb.domain.model.EngineVersion> engines) {
+    List<String> missing = new ArrayList<>();
+    for (io.stagdb.domain.model.EngineVersion engine : engines) {
+      String image = EngineProfile.of(engine, settings.images().get(engine.engine().id() + "." + engine.version())).image();
+      try {
+        docker.inspectImageCmd(image).exec();
+      } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+        missing.add(image + " (" + EngineProfile.of(engine, null).imageKey() + ")");
+      }
+    }
+    return missing;
+  }
+
   @Override
   public void close() {
     closeQuietly(docker);

@@ -30,6 +30,10 @@ abstract class JdbcEngineClient implements EngineClient {
       if (isRefusal(e)) {
         throw new Refused("login of " + credentials.username() + " refused: " + e.getMessage());
       }
+      if (String.valueOf(e.getMessage()).startsWith("No suitable driver")) {
+        throw new InfrastructureException("no JDBC driver on the class path for " + getClass().getSimpleName()
+            + " (a packaging error): " + e.getMessage(), e);
+      }
       throw new NotYet(e.getMessage());
     }
   }

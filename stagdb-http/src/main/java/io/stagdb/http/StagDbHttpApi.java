@@ -381,10 +381,14 @@ public final class StagDbHttpApi implements AutoCloseable {
 
   // ---- input -------------------------------------------------------------------------------
 
-  /** Parses a JSON body: 415 for another content type, 413 above the size limit, 400 for the rest. */
+  /**
+   * Parses a JSON body: 415 for another content type, 413 above the size limit, 400 for the rest.
+   * {@code application/x-www-form-urlencoded} is read as JSON too: it is what {@code curl -d} sends,
+   * and the documented curl examples must work as written.
+   */
   private <T> T body(Context ctx, Class<T> type) {
-    String contentType = ctx.contentType();
-    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+    String contentType = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+    if (!contentType.startsWith("application/json") && !contentType.startsWith("application/x-www-form-urlencoded")) {
       throw new Rejection(Problems.problem("unsupported-media-type", "Unsupported media type", 415,
           "send the body as application/json", ctx.path(), null, null, null));
     }

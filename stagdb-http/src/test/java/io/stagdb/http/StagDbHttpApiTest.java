@@ -63,7 +63,8 @@ class StagDbHttpApiTest {
 
   @Test
   void theSeedsCreateExampleWorksAsWritten() throws Exception {
-    HttpResponse<String> r = f.raw("POST", "/v1/databases", f.standardKey, "application/json", SEED_CREATE);
+    // curl -d sends this content type, and the seed's examples set no other
+    HttpResponse<String> r = f.raw("POST", "/v1/databases", f.standardKey, "application/x-www-form-urlencoded", SEED_CREATE);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     JsonNode db = json(r);
     assertThat(db.get("id").asText()).startsWith("db-");
@@ -262,6 +263,8 @@ class StagDbHttpApiTest {
         "{\"name\":\"a\",\"type\":\"mysql\",\"version\":\"9.9\"}");
     assertThat(json(version).get("field").asText()).isEqualTo("version");
     assertProblem(f.raw("POST", "/v1/databases", key, "text/plain", "{}"), 415, "unsupported-media-type");
+    assertProblem(f.raw("POST", "/v1/databases", key, "application/xml", "<a/>"), 415, "unsupported-media-type");
+    assertProblem(f.raw("POST", "/v1/databases", key, "multipart/form-data; boundary=x", "{}"), 415, "unsupported-media-type");
     assertProblem(f.raw("POST", "/v1/databases", key, null, "{}"), 415, "unsupported-media-type");
     assertProblem(f.raw("POST", "/v1/databases", key, "application/json", ""), 400, "invalid-request");
     assertProblem(f.raw("POST", "/v1/databases", key, "application/json", "null"), 400, "invalid-request");

@@ -1,0 +1,248 @@
+package io.stagdb.server;
+
+import io.stagdb.docker.DockerDatabaseRuntime;
+import io.stagdb.docker.DockerSettings;
+import io.stagdb.domain.access.ApiKeys;
+import io.stagdb.domain.model.Database;
+import io.stagdb.domain.model.DatabaseName;
+import io.stagdb.domain.model.Snapshot;
+import io.stagdb.domain.model.SnapshotName;
+import io.stagdb.domain.port.in.CreateBranch;
+import io.stagdb.domain.port.in.CreateDatabase;
+import io.stagdb.domain.port.in.DatabaseFilter;
+import io.stagdb.domain.port.in.DatabaseStats;
+import io.stagdb.domain.port.in.StagDb;
+import io.stagdb.domain.service.ReconcileReport;
+import io.stagdb.domain.service.Reconciler;
+import io.stagdb.domain.service.StagDbService;
+import io.stagdb.domain.service.StagDbSettings;
+import io.stagdb.domain.webhook.Webhooks;
+import io.stagdb.server.catalog.SqliteApiKeyStore;
+import io.stagdb.server.catalog.SqliteCatalog;
+import io.stagdb.server.catalog.SqliteDatabase;
+import io.stagdb.server.catalog.SqliteWebhookStore;
+import io.stagdb.server.config.ConfigLoader;
+import io.stagdb.server.config.ServerConfig;
+import io.stagdb.zfs.ZfsMode;
+import io.stagdb.zfs.ZfsVolumeStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * stagDB in-process: the domain wired to SQLite, ZFS and Docker, without the REST API. This is how
+ * a Java program embeds stagDB; {@link StagDbServer} adds the API and background jobs on top.
+ *
+ * <pre>{@code
+ * try (StagDbEngine stagDb = StagDbEngine.builder().zfsRoot("tank/stagdb").dataDir(Path.of("/var/lib/stagdb")).build()) {
+ *   Database db = stagDb.create(CreateDatabase.of(DatabaseName.of("main-db"), EngineVersion.parse("postgresql", "15")));
+ *   stagDb.snapshot(db.name(), SnapshotName.of("baseline"));
+ *   Database branch = stagDb.branchFromSnapshot(SnapshotName.of("baseline"), CreateBranch.named(DatabaseName.of("test-1")));
+ * }
+ * }</pre>
+ */
+public final class StagDbEngine implements StagDb, AutoCloseable {
+  private final ServerConfig config;
+  private final SqliteDatabase sqlite;
+  private final DockerDatabaseRuntime runtime;
+  private final StagDbService service;
+  private final Reconciler reconciler;
+  private final ApiKeys apiKeys;
+  private final Webhooks webhooks;
+
+  private StagDbEngine(ServerConfig config) {
+    this.config = config;
+    Clock clock = Clock.systemUTC();
+    SqliteDatabase db = SqliteDatabase.open(config.catalogFile());
+    DockerDatabaseRuntime docker = null;
+    try {
+      ZfsVolumeStore volumes = ZfsVolumeStore.open(config.zfsRoot(), config.mountDir(), ZfsMode.parse(config.zfsMode()));
+      Map<String, String> instanceLabels = new LinkedHashMap<>(config.containerLabels());
+      instanceLabels.put("io.stagdb.root", config.zfsRoot());
+      docker = DockerDatabaseRuntime.connect(new DockerSettings(config.dockerHost(), config.bindAddress(), config.images(),
+          config.containerPrefix(), instanceLabels, config.pullImages(), config.mongoReplicaSet(), config.shutdownTimeout()));
+      SqliteCatalog catalog = new SqliteCatalog(db);
+      this.service = new StagDbService(volumes, docker, catalog, new RandomSecrets(), clock,
+          new StagDbSettings(config.resources(), config.ports(), config.readyTimeout(), Map.of()));
+      this.reconciler = new Reconciler(service, volumes, docker, catalog, config.removeOrphans());
+      this.apiKeys = new ApiKeys(new SqliteApiKeyStore(db), clock);
+      this.webhooks = new Webhooks(catalog, new SqliteWebhookStore(db),
+          new HttpWebhookSender(config.webhookTimeout(), clock), clock, Webhooks.DEFAULT_BACKOFF);
+    } catch (RuntimeException e) {
+      if (docker != null) {
+        docker.close();
+      }
+      db.close();
+      throw e;
+    }
+    this.sqlite = db;
+    this.runtime = docker;
+  }
+
+  /** Starts from a loaded configuration. */
+  public static StagDbEngine start(ServerConfig config) {
+    return new StagDbEngine(config);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds an engine from configuration keys (see {@link ConfigLoader}); unset keys keep their defaults. */
+  public static final class Builder {
+    private final Map<String, String> settings = new LinkedHashMap<>();
+
+    private Builder() {
+    }
+
+    public Builder zfsRoot(String dataset) {
+      return set("zfs.root", dataset);
+    }
+
+    public Builder dataDir(Path dir) {
+      return set("dataDir", dir.toAbsolutePath().toString());
+    }
+
+    public Builder publicHost(String host) {
+      return set("api.publicHost", host);
+    }
+
+    public Builder bindAddress(String address) {
+      return set("docker.bindAddress", address);
+    }
+
+    /** The image to run for an engine version, e.g. {@code image("postgresql", "15", "postgres:15")}. */
+    public Builder image(String engine, String version, String image) {
+      return set("images." + engine + "." + version, image);
+    }
+
+    /** Any configuration key, e.g. {@code set("ports.first", "20000")}. */
+    public Builder set(String key, String value) {
+      settings.put(key, value);
+      return this;
+    }
+
+    public StagDbEngine build() {
+      return new StagDbEngine(ConfigLoader.load(null, Map.of(), settings));
+    }
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** Brings catalog, volumes and containers into agreement (see {@link Reconciler}). */
+  public ReconcileReport reconcile(boolean dryRun) {
+    return reconciler.reconcile(dryRun);
+  }
+
+  public ApiKeys apiKeys() {
+    return apiKeys;
+  }
+
+  public Webhooks webhooks() {
+    return webhooks;
+  }
+
+  /** Deletes branches whose TTL has passed; returns their names. */
+  public List<DatabaseName> deleteExpired() {
+    return service.deleteExpired();
+  }
+
+  /** Marks databases whose container crashed FAILED; returns their names. */
+  public List<DatabaseName> detectCrashes() {
+    return service.detectCrashes();
+  }
+
+  // ---- StagDb ----
+
+  @Override
+  public Database create(CreateDatabase request) {
+    return service.create(request);
+  }
+
+  @Override
+  public Database get(DatabaseName name) {
+    return service.get(name);
+  }
+
+  @Override
+  public List<Database> list(DatabaseFilter filter) {
+    return service.list(filter);
+  }
+
+  @Override
+  public Database start(DatabaseName name) {
+    return service.start(name);
+  }
+
+  @Override
+  public Database stop(DatabaseName name) {
+    return service.stop(name);
+  }
+
+  @Override
+  public Database restart(DatabaseName name) {
+    return service.restart(name);
+  }
+
+  @Override
+  public void delete(DatabaseName name, boolean cascade) {
+    service.delete(name, cascade);
+  }
+
+  @Override
+  public Snapshot snapshot(DatabaseName database, SnapshotName name) {
+    return service.snapshot(database, name);
+  }
+
+  @Override
+  public Snapshot getSnapshot(SnapshotName name) {
+    return service.getSnapshot(name);
+  }
+
+  @Override
+  public List<Snapshot> snapshots(DatabaseName database) {
+    return service.snapshots(database);
+  }
+
+  @Override
+  public void deleteSnapshot(SnapshotName name, boolean cascade) {
+    service.deleteSnapshot(name, cascade);
+  }
+
+  @Override
+  public Database branchFromDatabase(DatabaseName source, CreateBranch request) {
+    return service.branchFromDatabase(source, request);
+  }
+
+  @Override
+  public Database branchFromSnapshot(SnapshotName source, CreateBranch request) {
+    return service.branchFromSnapshot(source, request);
+  }
+
+  @Override
+  public Database reset(DatabaseName branch, SnapshotName snapshot) {
+    return service.reset(branch, snapshot);
+  }
+
+  @Override
+  public DatabaseStats stats(DatabaseName name) {
+    return service.stats(name);
+  }
+
+  @Override
+  public String logs(DatabaseName name, int tail, Instant since) {
+    return service.logs(name, tail, since);
+  }
+
+  /** Closes the catalog and the Docker connection; databases keep running. */
+  @Override
+  public void close() {
+    runtime.close();
+    sqlite.close();
+  }
+}

@@ -1,0 +1,48 @@
+package io.stagdb.server.config;
+
+import io.stagdb.domain.model.PortRange;
+import io.stagdb.domain.model.ResourcePolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * stagDB's validated configuration; see {@link ConfigLoader} for the keys, their defaults and
+ * where they come from.
+ */
+public record ServerConfig(
+    String apiHost,
+    int apiPort,
+    String publicHost,
+    Path dataDir,
+    String zfsRoot,
+    String zfsMode,
+    Path mountDir,
+    String dockerHost,
+    String bindAddress,
+    boolean pullImages,
+    boolean mongoReplicaSet,
+    String containerPrefix,
+    Map<String, String> containerLabels,
+    PortRange ports,
+    Map<String, String> images,
+    ResourcePolicy resources,
+    long requestsPerSecond,
+    long burst,
+    long failedAuthPerMinute,
+    Duration webhookTimeout,
+    boolean removeOrphans,
+    Duration reaperInterval,
+    Duration readyTimeout,
+    Duration shutdownTimeout) {
+
+  public ServerConfig {
+    containerLabels = Map.copyOf(containerLabels);
+    images = Map.copyOf(images);
+  }
+
+  /** The catalog file, in the data directory. */
+  public Path catalogFile() {
+    return dataDir.resolve("catalog.db");
+  }
+}
