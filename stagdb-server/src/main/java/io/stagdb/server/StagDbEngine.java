@@ -70,7 +70,7 @@ public final class StagDbEngine implements StagDb, AutoCloseable {
       this.reconciler = new Reconciler(service, volumes, docker, catalog, config.removeOrphans());
       this.apiKeys = new ApiKeys(new SqliteApiKeyStore(db), clock);
       this.webhooks = new Webhooks(catalog, new SqliteWebhookStore(db),
-          new HttpWebhookSender(config.webhookTimeout(), clock), clock, Webhooks.DEFAULT_BACKOFF);
+          new HttpWebhookSender(config.webhookTimeout(), clock), clock, config.webhookBackoff());
     } catch (RuntimeException e) {
       if (docker != null) {
         docker.close();

@@ -119,6 +119,14 @@ public final class TestHost {
         exec(List.of("docker", "rm", "-f", "-v", parts[0]));
       }
     }
+    Result networks = exec(List.of("docker", "network", "ls", "--filter", "label=" + RUN_LABEL,
+        "--format", "{{.ID}} {{.Label \"" + RUN_LABEL + "\"}}"));
+    for (String line : networks.lines()) {
+      String[] parts = line.split(" ");
+      if (parts.length == 2 && isDead(parts[1])) {
+        exec(List.of("docker", "network", "rm", parts[0]));
+      }
+    }
     File[] mountDirs = MOUNT_ROOT.toFile().listFiles();
     for (File dir : mountDirs == null ? new File[0] : mountDirs) {
       if (isDead(dir.getName())) {

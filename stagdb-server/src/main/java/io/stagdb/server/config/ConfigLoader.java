@@ -70,6 +70,7 @@ public final class ConfigLoader {
       key("rateLimit.burst", "100", "API requests a key may send at once"),
       key("rateLimit.failedAuthPerMinute", "20", "failed authentications per client address per minute"),
       key("webhooks.timeout", "10s", "how long a webhook receiver may take to answer"),
+      key("webhooks.backoff", "30s,2m,5m,15m,40m", "waits before each retry of a failed delivery (6 attempts over about an hour)"),
       key("reconcile.removeOrphans", "false", "remove containers and volumes no database owns (false: only report them)"),
       key("reaper.interval", "30s", "how often expired branches are deleted"),
       key("readyTimeout", "120s", "how long an engine may take to accept connections"),
@@ -218,7 +219,7 @@ public final class ConfigLoader {
         nonBlank("docker.bindAddress", get("docker.bindAddress")), bool("docker.pullImages"), bool("docker.mongoReplicaSet"),
         get("docker.containerPrefix"), labels, new PortRange(first, last), images, policy,
         positive("rateLimit.requestsPerSecond"), positive("rateLimit.burst"), positive("rateLimit.failedAuthPerMinute"),
-        duration("webhooks.timeout"), bool("reconcile.removeOrphans"), duration("reaper.interval"),
+        duration("webhooks.timeout"), durations("webhooks.backoff"), bool("reconcile.removeOrphans"), duration("reaper.interval"),
         duration("readyTimeout"), duration("shutdownTimeout"));
   }
 
@@ -266,8 +267,20 @@ public final class ConfigLoader {
     };
   }
 
+  private List<Duration> durations(String key) {
+    List<Duration> list = new ArrayList<>();
+    for (String part : get(key).split(",")) {
+      list.add(duration(key, part));
+    }
+    return list;
+  }
+
   private Duration duration(String key) {
-    Matcher m = DURATION.matcher(get(key).trim());
+    return duration(key, get(key));
+  }
+
+  private Duration duration(String key, String text) {
+    Matcher m = DURATION.matcher(text.trim());
     if (!m.matches()) {
       throw invalid(key, "a duration like 500ms, 30s, 5m or 1h");
     }

@@ -4,6 +4,7 @@ import io.stagdb.domain.model.PortRange;
 import io.stagdb.domain.model.ResourcePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,6 +32,7 @@ public record ServerConfig(
     long burst,
     long failedAuthPerMinute,
     Duration webhookTimeout,
+    List<Duration> webhookBackoff,
     boolean removeOrphans,
     Duration reaperInterval,
     Duration readyTimeout,
@@ -39,6 +41,7 @@ public record ServerConfig(
   public ServerConfig {
     containerLabels = Map.copyOf(containerLabels);
     images = Map.copyOf(images);
+    webhookBackoff = List.copyOf(webhookBackoff);
   }
 
   /** The catalog file, in the data directory. */

@@ -32,6 +32,8 @@ class ConfigLoaderTest {
     assertThat(c.resources().defaults().memoryBytes()).isEqualTo(1L << 30);
     assertThat(c.resources().max().storageBytes()).isEqualTo(50L << 30);
     assertThat(c.readyTimeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(c.webhookBackoff()).containsExactly(Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofMinutes(5),
+        Duration.ofMinutes(15), Duration.ofMinutes(40));
     assertThat(c.publicHost()).isNotBlank();
     assertThat(c.dockerHost()).isNull();
   }

@@ -1,0 +1,243 @@
+package io.stagdb.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.stagdb.domain.access.ApiKey;
+import io.stagdb.domain.testkit.TestHost;
+import io.stagdb.domain.webhook.WebhookSignature;
+import io.stagdb.http.api.Dto;
+import io.stagdb.http.client.StagDbApiException;
+import io.stagdb.http.client.StagDbClient;
+import io.stagdb.server.config.ConfigLoader;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server on the real host (SQLite, ZFS, Docker, PostgreSQL), running each workflow of the seed
+ * document through the API and checking the databases over JDBC; and webhooks against a real
+ * local receiver.
+ */
+class ServerIT {
+  private static final String PURPOSE = "server";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static Map<String, String> settings;
+  private static StagDbServer server;
+  private static StagDbClient client;
+
+  @BeforeAll
+  static void startServer() {
+    TestHost.requireZfsAndDocker();
+    TestHost.requireImage("stagdb-test/postgres:15");
+    settings = TestServers.settings(PURPOSE, TestServers.freePort());
+    startAgain();
+  }
+
+  private static void startAgain() {
+    server = StagDbServer.start(ConfigLoader.load(null, Map.of(), settings), "test");
+    String key = server.engine().apiKeys().issue("server-it", ApiKey.Scope.ADMIN).token();
+    client = StagDbClient.create(URI.create("http://127.0.0.1:" + server.port()), key);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      try {
+        for (Dto.Database db : client.listDatabases(null, null, null, 1000, 0).items()) {
+          if (db.origin() == null) {
+            client.deleteDatabase(db.name(), true);
+          }
+        }
+        assertThat(client.listDatabases(null, null, null, 1000, 0).total()).isZero();
+        assertThat(TestServers.volumes(PURPOSE)).as("volumes left after deleting everything").isEmpty();
+        assertThat(TestServers.containers(PURPOSE)).as("containers left after deleting everything").isEmpty();
+      } finally {
+        server.close();
+        TestServers.cleanUp(PURPOSE);
+      }
+    }
+  }
+
+  private static Connection connect(Dto.Database db) throws SQLException {
+    Dto.Connection c = db.connection();
+    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + c.port() + "/" + c.database(), c.username(), c.password());
+  }
+
+  private static List<String> names(Dto.Database db) throws SQLException {
+    try (Connection c = connect(db); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT name FROM users ORDER BY name")) {
+      List<String> names = new java.util.ArrayList<>();
+      while (rs.next()) {
+        names.add(rs.getString(1));
+      }
+      return names;
+    }
+  }
+
+  private static void execute(Dto.Database db, String sql) throws SQLException {
+    try (Connection c = connect(db); Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private static Dto.Database createWithUsers(String name) {
+    return client.createDatabase(new Dto.CreateDatabase(name, "postgresql", "15", new Dto.Config(null, null, "2g", null,
+        null, List.of("CREATE TABLE users (name text PRIMARY KEY)", "INSERT INTO users VALUES ('ada'), ('grace')"))));
+  }
+
+  @Test
+  void teamBranchForAFeature() throws Exception {
+    Dto.Database main = createWithUsers("main-db");
+    Dto.Database feature = client.branchFromDatabase("main-db", new Dto.CreateBranch("feature-user-auth", null, null));
+    execute(feature, "INSERT INTO users VALUES ('linus')");
+    assertThat(names(feature)).containsExactly("ada", "grace", "linus");
+    assertThat(names(main)).containsExactly("ada", "grace");
+    client.deleteDatabase("feature-user-auth", false);
+    assertThat(client.snapshots("main-db")).as("the automatic snapshot goes with its branch").isEmpty();
+  }
+
+  @Test
+  void migrationTestedOnABranchOfASnapshot() throws Exception {
+    Dto.Database prod = createWithUsers("prod-db");
+    client.createSnapshot("prod-db", "pre-migration-v2.0");
+    Dto.Database test = client.branchFromSnapshot("pre-migration-v2.0", new Dto.CreateBranch("migration-test", null, null));
+    execute(test, "ALTER TABLE users ADD COLUMN email text");
+    execute(test, "UPDATE users SET email = name || '@example.test'");
+    try (Connection c = connect(prod); Statement s = c.createStatement()) {
+      assertThatThrownBy(() -> s.executeQuery("SELECT email FROM users")).isInstanceOf(SQLException.class);
+    }
+    assertThat(test.connection().password()).isNotEqualTo(prod.connection().password());
+    client.deleteDatabase("migration-test", false);
+  }
+
+  @Test
+  void qaBaselinesAndResetBetweenRuns() throws Exception {
+    createWithUsers("qa-src");
+    client.createSnapshot("qa-src", "qa-baseline");
+    for (String env : List.of("qa1", "qa2", "qa3")) {
+      client.branchFromSnapshot("qa-baseline", new Dto.CreateBranch(env, null, null));
+    }
+    Dto.Database qa1 = client.getDatabase("qa1");
+    execute(qa1, "DELETE FROM users");
+    assertThat(names(qa1)).isEmpty();
+    assertThat(names(client.getDatabase("qa2"))).containsExactly("ada", "grace");
+
+    Dto.Database reset = client.reset("qa1", null);
+    assertThat(reset.connection()).isEqualTo(qa1.connection());
+    assertThat(names(reset)).containsExactly("ada", "grace");
+    assertThat(client.getSnapshot("qa-baseline").branches()).containsExactlyInAnyOrder("qa1", "qa2", "qa3");
+    client.deleteSnapshot("qa-baseline", true);
+    assertThat(client.listDatabases(null, null, "qa-baseline", 10, 0).total()).isZero();
+  }
+
+  @Test
+  void ciPipelineBranchPerBuild() throws Exception {
+    createWithUsers("baseline");
+    for (int build = 41; build <= 42; build++) {
+      Dto.Database ci = client.branchFromDatabase("baseline", new Dto.CreateBranch("ci-build-" + build, null, "1h"));
+      assertThat(ci.expiresAt()).isNotNull();
+      execute(ci, "INSERT INTO users VALUES ('build-" + build + "')");
+      assertThat(names(ci)).hasSize(3);
+      client.deleteDatabase("ci-build-" + build, false);
+    }
+    assertThat(names(client.getDatabase("baseline"))).containsExactly("ada", "grace");
+    Dto.Stats stats = client.stats("baseline");
+    assertThat(stats.engine().connections()).isPositive();
+    assertThat(stats.storage().quotaBytes()).isEqualTo(2L << 30);
+    assertThat(client.logs("baseline", 20)).contains("ready to accept connections");
+  }
+
+  @Test
+  void webhooksAreSignedRetriedAndSurviveARestart() throws Exception {
+    String secret = "webhook-secret-0123456789";
+    List<JsonNode> received = new CopyOnWriteArrayList<>();
+    AtomicInteger requests = new AtomicInteger();
+    List<String> badSignatures = new CopyOnWriteArrayList<>();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    int receiverPort = receiver.getAddress().getPort();
+    receiver.createContext("/hook", exchange -> {
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      String signature = exchange.getRequestHeaders().getFirst(WebhookSignature.HEADER);
+      if (signature == null || !WebhookSignature.verify(secret, signature, body)) {
+        badSignatures.add(String.valueOf(signature));
+      }
+      int status = requests.incrementAndGet() == 1 ? 500 : 200;   // the first delivery fails
+      if (status == 200) {
+        received.add(JSON.readTree(body));
+      }
+      exchange.sendResponseHeaders(status, -1);
+      exchange.close();
+    });
+    receiver.start();
+    Dto.Webhook hook = client.createWebhook(new Dto.CreateWebhook("http://127.0.0.1:" + receiverPort + "/hook",
+        List.of("database.created", "snapshot.created"), secret));
+    try {
+      client.createDatabase(new Dto.CreateDatabase("hooked", "postgresql", "15", null));
+      await(() -> received.stream().anyMatch(e -> e.get("type").asText().equals("database.created")));
+      JsonNode created = received.stream().filter(e -> e.get("type").asText().equals("database.created")).findFirst().orElseThrow();
+      assertThat(created.get("data").get("name").asText()).isEqualTo("hooked");
+      assertThat(created.get("id").asText()).startsWith("evt-");
+      assertThat(created.get("occurredAt").asText()).isNotBlank();
+      assertThat(client.deliveries(hook.id())).singleElement().satisfies(d -> {
+        assertThat(d.status()).isEqualTo("delivered");
+        assertThat(d.attempts()).isEqualTo(2);
+      });
+
+      receiver.stop(0);   // the receiver goes away, then stagDB restarts: the event must still arrive
+      client.createSnapshot("hooked", "hooked-snap");
+      server.close();
+      HttpServer again = HttpServer.create(new InetSocketAddress("127.0.0.1", receiverPort), 0);
+      again.createContext("/hook", exchange -> {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        received.add(JSON.readTree(body));
+        exchange.sendResponseHeaders(200, -1);
+        exchange.close();
+      });
+      again.start();
+      try {
+        startAgain();
+        await(() -> received.stream().anyMatch(e -> e.get("type").asText().equals("snapshot.created")));
+      } finally {
+        again.stop(0);
+      }
+      assertThat(badSignatures).isEmpty();
+    } finally {
+      receiver.stop(0);
+      client.deleteWebhook(hook.id());
+    }
+  }
+
+  @Test
+  void wrongRequestsAreRefusedWithoutSideEffects() {
+    assertThatThrownBy(() -> client.createDatabase(new Dto.CreateDatabase("too-big", "postgresql", "15",
+        new Dto.Config("64g", null, null, null, null, null)))).isInstanceOf(StagDbApiException.BadRequest.class);
+    assertThatThrownBy(() -> client.branchFromSnapshot("nope", new Dto.CreateBranch("x", null, null)))
+        .isInstanceOf(StagDbApiException.NotFound.class);
+    assertThat(TestServers.volumes(PURPOSE)).noneMatch(v -> v.contains("too-big"));
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("condition not met within 30 s");
+      }
+      Thread.sleep(100);
+    }
+  }
+}
