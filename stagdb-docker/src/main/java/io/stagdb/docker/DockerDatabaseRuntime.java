@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link DatabaseRuntime} on Docker through docker-java: one labelled container per database on
- * its own bridge network, with memory and CPU limits, the data volume bound in, and the port
+ * a bridge network without inter-container traffic, with memory and CPU limits, the data volume bound in, and the port
  * published on the configured address. Readiness is a real login in the engine's protocol.
  */
 public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseable {
@@ -100,39 +100,34 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     EngineProfile profile = profile(spec);
     ensureImage(profile);
     prepareDataDirectory(spec.dataPath(), profile);
-    String network = createNetwork(spec);
+    String network = ensureNetwork();
+    ExposedPort port = ExposedPort.tcp(profile.containerPort());
+    HostConfig host = HostConfig.newHostConfig()
+        .withMemory(spec.resources().memoryBytes())
+        .withMemorySwap(spec.resources().memoryBytes())
+        .withNanoCPUs(spec.resources().milliCpus() * 1_000_000L)
+        .withBinds(new Bind(spec.dataPath().toString(), new Volume(profile.dataDir())))
+        .withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort(settings.bindAddress(), spec.hostPort()), port))
+        .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
+        .withNetworkMode(network);
+    String containerId = call("create the container of " + spec.name(), () -> docker
+        .createContainerCmd(profile.image())
+        .withName(settings.containerPrefix() + spec.name())
+        .withLabels(labels(spec))
+        .withEnv(profile.environment(spec.credentials(), spec.env()))
+        .withCmd(profile.command(spec.resources(), settings.mongoReplicaSet()))
+        .withExposedPorts(port)
+        .withStopSignal(profile.stopSignal())
+        .withHostConfig(host)
+        .exec().getId());
     try {
-      ExposedPort port = ExposedPort.tcp(profile.containerPort());
-      HostConfig host = HostConfig.newHostConfig()
-          .withMemory(spec.resources().memoryBytes())
-          .withMemorySwap(spec.resources().memoryBytes())
-          .withNanoCPUs(spec.resources().milliCpus() * 1_000_000L)
-          .withBinds(new Bind(spec.dataPath().toString(), new Volume(profile.dataDir())))
-          .withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort(settings.bindAddress(), spec.hostPort()), port))
-          .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
-          .withNetworkMode(network);
-      String containerId = call("create the container of " + spec.name(), () -> docker
-          .createContainerCmd(profile.image())
-          .withName(settings.containerPrefix() + spec.name())
-          .withLabels(labels(spec))
-          .withEnv(profile.environment(spec.credentials(), spec.env()))
-          .withCmd(profile.command(spec.resources(), settings.mongoReplicaSet()))
-          .withExposedPorts(port)
-          .withStopSignal(profile.stopSignal())
-          .withHostConfig(host)
-          .exec().getId());
-      try {
-        call("start " + spec.name(), () -> docker.startContainerCmd(containerId).exec());
-      } catch (RuntimeException e) {
-        removeQuietly(containerId);
-        throw e;
-      }
-      LOG.info("started {} ({} on {}:{}, {})", spec.name(), profile.image(), settings.bindAddress(), spec.hostPort(),
-          spec.resources());
+      call("start " + spec.name(), () -> docker.startContainerCmd(containerId).exec());
     } catch (RuntimeException e) {
-      removeNetworkQuietly(network);
+      removeQuietly(containerId);
       throw e;
     }
+    LOG.info("started {} ({} on {}:{}, {})", spec.name(), profile.image(), settings.bindAddress(), spec.hostPort(),
+        spec.resources());
   }
 
   @Override
@@ -210,7 +205,6 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   @Override
   public void remove(DatabaseId id) {
     Container container = require(id);
-    String network = container.getHostConfig() == null ? null : container.getHostConfig().getNetworkMode();
     try {
       call("stop " + id, () -> docker.stopContainerCmd(container.getId()).withTimeout((int) settings.stopTimeout().toSeconds()).exec());
     } catch (NotModifiedException | NotFoundException alreadyStopped) {
@@ -220,9 +214,6 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       call("remove " + id, () -> docker.removeContainerCmd(container.getId()).withForce(true).withRemoveVolumes(true).exec());
     } catch (NotFoundException alreadyGone) {
       // removed meanwhile
-    }
-    if (network != null && network.startsWith(settings.containerPrefix())) {
-      removeNetworkQuietly(network);
     }
   }
 
@@ -393,11 +384,28 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     }
   }
 
-  /** A bridge network of the database's own, so databases cannot reach each other. */
-  private String createNetwork(ContainerSpec spec) {
-    String name = settings.containerPrefix() + spec.name() + "-" + spec.id().value().substring(3);
-    call("create network " + name, () -> docker.createNetworkCmd().withName(name).withDriver("bridge")
-        .withLabels(labels(spec)).exec());
+  /**
+   * The instance's bridge network, created once: inter-container communication is off on it, so
+   * databases cannot reach each other, while their published ports still serve clients. (One
+   * network per database would run out of Docker's address pools after about thirty.)
+   */
+  private String ensureNetwork() {
+    String name = settings.containerPrefix() + "isolated";
+    try {
+      docker.inspectNetworkCmd().withNetworkId(name).exec();
+      return name;
+    } catch (com.github.dockerjava.api.exception.NotFoundException missing) {
+      // create it below
+    }
+    try {
+      docker.createNetworkCmd().withName(name).withDriver("bridge").withLabels(managedLabels())
+          .withOptions(Map.of("com.docker.network.bridge.enable_icc", "false")).exec();
+      LOG.info("created network {} (no traffic between databases)", name);
+    } catch (com.github.dockerjava.api.exception.ConflictException createdMeanwhile) {
+      // another stagDB call created it first
+    } catch (RuntimeException e) {
+      throw translate("create network " + name, e);
+    }
     return name;
   }
 
@@ -493,16 +501,6 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
     } catch (RuntimeException e) {
       LOG.warn("could not remove container {}: {}", containerId, e.getMessage());
-    }
-  }
-
-  private void removeNetworkQuietly(String network) {
-    try {
-      docker.removeNetworkCmd(network).exec();
-    } catch (com.github.dockerjava.api.exception.NotFoundException alreadyGone) {
-      // fine
-    } catch (RuntimeException e) {
-      LOG.warn("could not remove network {}: {}", network, e.getMessage());
     }
   }
 

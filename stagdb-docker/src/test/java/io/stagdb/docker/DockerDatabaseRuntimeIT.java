@@ -26,6 +26,7 @@ class DockerDatabaseRuntimeIT extends DatabaseRuntimeContract {
     if (runtime != null) {
       runtime.close();
     }
+    TestHost.removeRunNetworks();
     TestHost.destroyFor("docker-contract");
   }
 

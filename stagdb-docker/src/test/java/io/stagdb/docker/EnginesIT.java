@@ -61,6 +61,7 @@ class EnginesIT {
     if (runtime != null) {
       runtime.close();
     }
+    TestHost.removeRunNetworks();
     TestHost.destroyFor(PURPOSE);
   }
 
@@ -173,6 +174,27 @@ class EnginesIT {
     });
     assertThatThrownBy(() -> runtime.awaitReady(spec.id(), spec.credentials(), Duration.ofSeconds(5)))
         .hasMessageContaining("exited with code 137");
+  }
+
+  @Test
+  void databasesCannotReachEachOther() {
+    ContainerSpec a = onNewVolume("postgresql", "15", "isolated-a");
+    ContainerSpec b = onNewVolume("postgresql", "15", "isolated-b");
+    runtime.run(a);
+    runtime.run(b);
+    runtime.awaitReady(a.id(), a.credentials(), READY);
+    runtime.awaitReady(b.id(), b.credentials(), READY);
+    String containerA = TestHost.runId() + "-" + a.name();
+    String containerB = TestHost.runId() + "-" + b.name();
+    String ipB = TestHost.exec(List.of("docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+        containerB)).stdout().strip();
+    assertThat(ipB).matches("[0-9.]+");
+    TestHost.Result reach = TestHost.exec(List.of("docker", "exec", containerA, "timeout", "3", "bash", "-c",
+        "echo > /dev/tcp/" + ipB + "/5432"));
+    assertThat(reach.ok()).as("a connection from one database's container to another's").isFalse();
+    TestHost.Result self = TestHost.exec(List.of("docker", "exec", containerA, "timeout", "3", "bash", "-c",
+        "echo > /dev/tcp/127.0.0.1/5432"));
+    assertThat(self.ok()).as("the probe itself works").isTrue();
   }
 
   @Test

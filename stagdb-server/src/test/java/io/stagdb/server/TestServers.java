@@ -18,7 +18,8 @@ final class TestServers {
   }
 
   static Map<String, String> settings(String purpose, int apiPort) {
-    int block = 30000 + ThreadLocalRandom.current().nextInt(180) * 50;
+    // below Linux's ephemeral range (32768-60999), where client sockets come and go
+    int block = 20000 + ThreadLocalRandom.current().nextInt(250) * 50;
     Map<String, String> s = new LinkedHashMap<>();
     s.put("api.host", "127.0.0.1");
     s.put("api.port", Integer.toString(apiPort));

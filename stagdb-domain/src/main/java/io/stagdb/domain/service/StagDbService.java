@@ -52,6 +52,7 @@ public final class StagDbService implements StagDb {
   private static final int MAX_ENV = 100;
   private static final int MAX_SCRIPTS = 100;
   private static final int MAX_SCRIPT_CHARS = 1 << 20;
+  private static final int MAX_PORT_RETRIES = 10;
 
   private final VolumeStore volumes;
   private final DatabaseRuntime runtime;
@@ -93,10 +94,10 @@ public final class StagDbService implements StagDb {
         Database reserved = reserve(draft, port, undo);
         Path data = volumes.create(reserved.volume(), resources.storageBytes());
         undo.push(() -> volumes.destroy(reserved.volume(), false));
-        runContainer(reserved, data, undo);
+        Database running = runContainer(reserved, data, port != null, undo);
         runtime.awaitReady(id, credentials, settings.readyTimeout());
-        runtime.runScripts(id, credentials, reserved.initScripts());
-        return markRunning(reserved, EventType.DATABASE_CREATED, Map.of());
+        runtime.runScripts(id, credentials, running.initScripts());
+        return markRunning(running, EventType.DATABASE_CREATED, Map.of());
       } catch (RuntimeException e) {
         throw undo.rollback(e);
       }
@@ -383,10 +384,10 @@ public final class StagDbService implements StagDb {
       Database reserved = reserve(draft, plan.port(), undo);
       Path data = volumes.clone(snapshot.volume(), snapshot.id().value(), reserved.volume(), resources.storageBytes());
       undo.push(() -> volumes.destroy(reserved.volume(), false));
-      runContainer(reserved, data, undo);
+      Database running = runContainer(reserved, data, plan.port() != null, undo);
       runtime.awaitReady(id, inherited, settings.readyTimeout());
       runtime.rotatePassword(id, inherited, own.password());
-      return markRunning(reserved, EventType.BRANCH_CREATED,
+      return markRunning(running, EventType.BRANCH_CREATED,
           Map.of("snapshot", snapshot.name().value(), "source", origin.name().value()));
     } catch (RuntimeException e) {
       throw undo.rollback(e);
@@ -567,9 +568,37 @@ public final class StagDbService implements StagDb {
         d.updatedAt());
   }
 
-  private void runContainer(Database database, Path data, Undo undo) {
-    runtime.run(spec(database, data));
-    undo.push(() -> ignoreMissing(() -> runtime.remove(database.id())));
+  /**
+   * Runs the container. When the runtime finds an auto-assigned port taken on the host (by a
+   * process stagDB does not know of), the database moves to the next free port, a few times.
+   */
+  private Database runContainer(Database database, Path data, boolean portRequested, Undo undo) {
+    Set<Integer> taken = new HashSet<>();
+    Database current = database;
+    while (true) {
+      try {
+        runtime.run(spec(current, data));
+        DatabaseId id = current.id();
+        undo.push(() -> ignoreMissing(() -> runtime.remove(id)));
+        return current;
+      } catch (ConflictException e) {
+        if (portRequested || e.reason() != ConflictException.Reason.BUSY || taken.size() >= MAX_PORT_RETRIES) {
+          throw e;
+        }
+        taken.add(current.port());
+        current = movePort(current, taken);
+      }
+    }
+  }
+
+  private Database movePort(Database database, Set<Integer> takenOnHost) {
+    return catalog.transact(tx -> {
+      Set<Integer> used = new HashSet<>(takenOnHost);
+      tx.databases().forEach(d -> used.add(d.port()));
+      Database moved = withPort(tx.findDatabase(database.id()).orElse(database), lowestFree(used));
+      tx.update(moved);
+      return moved;
+    });
   }
 
   ContainerSpec spec(Database database, Path data) {

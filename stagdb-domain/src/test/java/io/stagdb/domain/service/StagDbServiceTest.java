@@ -94,6 +94,26 @@ class StagDbServiceTest {
   }
 
   @Test
+  void anAutoAssignedPortTakenOnTheHostMovesToTheNextFreeOne() {
+    stag.faults.failOnCall("runtime.run", 1,
+        new ConflictException(ConflictException.Reason.BUSY, "cannot start: the host port is already in use"));
+    Database db = createPg("port-moves");
+    assertThat(db.port()).isEqualTo(15433);
+    assertThat(service.get(db.name()).port()).isEqualTo(15433);
+    assertThat(stag.runtime.specOf(db.id()).hostPort()).isEqualTo(15433);
+  }
+
+  @Test
+  void aRequestedPortTakenOnTheHostIsAConflict() {
+    stag.faults.failOnCall("runtime.run", 1,
+        new ConflictException(ConflictException.Reason.BUSY, "cannot start: the host port is already in use"));
+    assertThatThrownBy(() -> service.create(new CreateDatabase(name("wants-port"), EngineVersion.parse("pg", "15"), null,
+        16000, null, null, null, null))).isInstanceOf(ConflictException.class).hasMessageContaining("host port");
+    assertThat(stag.catalog.databases()).isEmpty();
+    assertThat(stag.volumeNames()).isEmpty();
+  }
+
+  @Test
   void validatesEnvironmentAndScripts() {
     EngineVersion pg = EngineVersion.parse("pg", "15");
     assertThatThrownBy(() -> service.create(new CreateDatabase(name("env"), pg, null, null, Map.of("1BAD", "x"),

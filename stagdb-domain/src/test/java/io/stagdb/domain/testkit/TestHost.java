@@ -55,6 +55,13 @@ public final class TestHost {
     return MOUNT_ROOT.resolve(RUN + "-" + purpose);
   }
 
+  /** Removes the Docker networks this run created (once their containers are gone). */
+  public static void removeRunNetworks() {
+    for (String id : exec(List.of("docker", "network", "ls", "-q", "--filter", "label=" + RUN_LABEL + "=" + RUN)).lines()) {
+      exec(List.of("docker", "network", "rm", id));
+    }
+  }
+
   /** Destroys the dataset and mount directory of one purpose of this run, if they exist. */
   public static void destroyFor(String purpose) {
     if (exec(List.of("zfs", "list", datasetFor(purpose))).ok()) {
