@@ -273,7 +273,11 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
 
   @Override
   public String logs(DatabaseId id, int tail, Instant since) {
-    String container = require(id).getId();
+    return readLog(require(id).getId(), tail, since);
+  }
+
+  /** The container's last {@code tail} log lines (stdout and stderr), from {@code since} if given. */
+  private String readLog(String container, int tail, Instant since) {
     StringBuilder out = new StringBuilder();
     var command = docker.logContainerCmd(container).withStdOut(true).withStdErr(true).withTail(tail);
     if (since != null) {
@@ -289,7 +293,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     })) {
       callback.awaitCompletion(10, TimeUnit.SECONDS);
     } catch (IOException | RuntimeException e) {
-      throw translate("read the logs of " + id, e);
+      throw translate("read the logs of " + container, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InfrastructureException("interrupted while reading logs", e);
@@ -476,22 +480,11 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     return name.startsWith("/") ? name.substring(1) : name;
   }
 
+  /** The last log lines for an error message; never fails. */
   private String tail(String container, int lines) {
     try {
-      StringBuilder out = new StringBuilder();
-      docker.logContainerCmd(container).withStdOut(true).withStdErr(true).withTail(lines)
-          .exec(new ResultCallback.Adapter<Frame>() {
-            @Override
-            public void onNext(Frame frame) {
-              synchronized (out) {
-                out.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
-              }
-            }
-          }).awaitCompletion(5, TimeUnit.SECONDS);
-      synchronized (out) {
-        return out.toString().strip();
-      }
-    } catch (RuntimeException | InterruptedException e) {
+      return readLog(container, lines, null).strip();
+    } catch (RuntimeException e) {
       return "(logs unavailable: " + e.getMessage() + ")";
     }
   }

@@ -53,6 +53,7 @@ class EngineProfileTest {
   }
 
   @Test
+  @org.junit.jupiter.api.DisplayName("MongoDB container spec (unit-tested only: no MongoDB server can run on stagDB's test machines)")
   void mongoFollowsTheOfficialContractWithAnOptionalReplicaSet() {
     EngineProfile mongo = EngineProfile.of(EngineVersion.parse("mongodb", "6.0"), null);
     Credentials root = new Credentials("root", "pw", "admin");

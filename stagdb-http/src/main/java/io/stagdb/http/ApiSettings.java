@@ -11,9 +11,10 @@ import java.util.Objects;
  * @param failedAuthPerMinute failed authentications per client address before it is throttled
  * @param maxBodyBytes       largest accepted request body (413 above)
  * @param version            reported by {@code /healthz}
+ * @param shutdownTimeout    how long in-flight requests may run when the API stops
  */
 public record ApiSettings(String publicHost, long requestsPerSecond, long burst, long failedAuthPerMinute,
-                          long maxBodyBytes, String version) {
+                          long maxBodyBytes, String version, java.time.Duration shutdownTimeout) {
 
   public ApiSettings {
     Objects.requireNonNull(publicHost, "publicHost");
@@ -23,10 +24,10 @@ public record ApiSettings(String publicHost, long requestsPerSecond, long burst,
   }
 
   public static ApiSettings defaults(String publicHost) {
-    return new ApiSettings(publicHost, 50, 100, 20, 1 << 20, "dev");
+    return new ApiSettings(publicHost, 50, 100, 20, 1 << 20, "dev", java.time.Duration.ofSeconds(30));
   }
 
   public ApiSettings withRate(long perSecond, long burstSize) {
-    return new ApiSettings(publicHost, perSecond, burstSize, failedAuthPerMinute, maxBodyBytes, version);
+    return new ApiSettings(publicHost, perSecond, burstSize, failedAuthPerMinute, maxBodyBytes, version, shutdownTimeout);
   }
 }

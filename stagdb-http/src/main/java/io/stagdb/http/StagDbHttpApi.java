@@ -148,7 +148,7 @@ public final class StagDbHttpApi implements AutoCloseable {
       config.http.defaultContentType = "application/json";
       config.http.prefer405over404 = true;
       config.jsonMapper(new JavalinJackson(Json.strictMapper(), false));
-      config.jetty.modifyServer(server -> server.setStopTimeout(Duration.ofSeconds(30).toMillis()));
+      config.jetty.modifyServer(server -> server.setStopTimeout(settings.shutdownTimeout().toMillis()));
     });
     app.before("/v1/*", this::authenticate);
     for (Route route : routes()) {
@@ -174,7 +174,7 @@ public final class StagDbHttpApi implements AutoCloseable {
     return app.port();
   }
 
-  /** Stops accepting requests and lets those in flight finish (up to 30 s). */
+  /** Stops accepting requests and lets those in flight finish (up to the configured shutdown timeout). */
   @Override
   public void close() {
     if (app != null) {
@@ -334,7 +334,7 @@ public final class StagDbHttpApi implements AutoCloseable {
           + " come from its source");
     }
     return new CreateBranch(DatabaseName.of("name", body.name()), resources(config), config.port(),
-        body.ttl() == null ? null : duration("ttl", body.ttl()), null);
+        body.ttl() == null ? null : duration("ttl", body.ttl()), body.labels());
   }
 
   // ---- webhooks and keys ---------------------------------------------------------------------

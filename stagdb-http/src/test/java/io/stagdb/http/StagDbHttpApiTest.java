@@ -169,7 +169,7 @@ class StagDbHttpApiTest {
   @Test
   void authenticationIsRequiredOnEveryV1RouteButNotHealth() throws Exception {
     f.close();
-    f = new ApiFixture(dir, new ApiSettings("db.example.test", 50, 100, 1000, 1 << 20, "test"));
+    f = new ApiFixture(dir, new ApiSettings("db.example.test", 50, 100, 1000, 1 << 20, "test", java.time.Duration.ofSeconds(5)));
     assertThat(f.raw("GET", "/healthz", null, null, null).statusCode()).isEqualTo(200);
     for (StagDbHttpApi.Route route : f.api.routes()) {
       if (route.scope() == null) {
@@ -187,7 +187,7 @@ class StagDbHttpApiTest {
   @Test
   void eachKeyHasItsOwnTokenBucket() throws Exception {
     f.close();
-    f = new ApiFixture(dir, new ApiSettings("db.example.test", 1, 3, 20, 1 << 20, "test"));
+    f = new ApiFixture(dir, new ApiSettings("db.example.test", 1, 3, 20, 1 << 20, "test", java.time.Duration.ofSeconds(5)));
     for (int i = 0; i < 3; i++) {
       HttpResponse<String> ok = f.raw("GET", "/v1/databases", f.standardKey, null, null);
       assertThat(ok.statusCode()).isEqualTo(200);
@@ -206,7 +206,7 @@ class StagDbHttpApiTest {
   @Test
   void anAddressThatKeepsFailingAuthenticationIsThrottled() throws Exception {
     f.close();
-    f = new ApiFixture(dir, new ApiSettings("db.example.test", 50, 100, 3, 1 << 20, "test"));
+    f = new ApiFixture(dir, new ApiSettings("db.example.test", 50, 100, 3, 1 << 20, "test", java.time.Duration.ofSeconds(5)));
     for (int i = 0; i < 3; i++) {
       assertProblem(f.raw("GET", "/v1/databases", "stagdb_wrong", null, null), 401, "unauthorized");
     }

@@ -37,7 +37,8 @@ public final class StagDbServer implements AutoCloseable {
       startupReport.actions().forEach(a -> LOG.info("reconcile: {} {} - {}{}", a.kind(), a.subject(), a.detail(),
           a.applied() ? " (done)" : a.error() != null ? " (failed: " + a.error() + ")" : " (reported only)"));
       api = new StagDbHttpApi(engine, engine.apiKeys(), engine.webhooks(), new ApiSettings(config.publicHost(),
-          config.requestsPerSecond(), config.burst(), config.failedAuthPerMinute(), 1 << 20, version));
+          config.requestsPerSecond(), config.burst(), config.failedAuthPerMinute(), 1 << 20, version,
+          config.shutdownTimeout()));
       port = api.start(config.apiHost(), config.apiPort());
     } catch (RuntimeException e) {
       engine.close();

@@ -13,11 +13,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * Configuration of a stagDB server under test: its own ZFS root and data directory (named so the
  * dead-run sweep finds them), loopback-only ports, this run's container label and the local images.
  */
-final class TestServers {
+public final class TestServers {
   private TestServers() {
   }
 
-  static Map<String, String> settings(String purpose, int apiPort) {
+  public static Map<String, String> settings(String purpose, int apiPort) {
     // below Linux's ephemeral range (32768-60999), where client sockets come and go
     int block = 20000 + ThreadLocalRandom.current().nextInt(250) * 50;
     Map<String, String> s = new LinkedHashMap<>();
@@ -43,7 +43,7 @@ final class TestServers {
   }
 
   /** The settings as {@code --set key=value} arguments. */
-  static List<String> setArguments(Map<String, String> settings) {
+  public static List<String> setArguments(Map<String, String> settings) {
     List<String> args = new ArrayList<>();
     settings.forEach((k, v) -> {
       args.add("--set");
@@ -53,7 +53,7 @@ final class TestServers {
   }
 
   /** Removes every container and network of the server of {@code purpose}, then its dataset and data directory. */
-  static void cleanUp(String purpose) {
+  public static void cleanUp(String purpose) {
     String filter = "label=io.stagdb.root=" + TestHost.datasetFor(purpose);
     for (String id : TestHost.exec(List.of("docker", "ps", "-aq", "--filter", filter)).lines()) {
       TestHost.exec(List.of("docker", "rm", "-f", "-v", id));
@@ -65,19 +65,19 @@ final class TestServers {
   }
 
   /** Containers of the server of {@code purpose}, by name. */
-  static List<String> containers(String purpose) {
+  public static List<String> containers(String purpose) {
     return TestHost.exec(List.of("docker", "ps", "-a", "--format", "{{.Names}}", "--filter",
         "label=io.stagdb.root=" + TestHost.datasetFor(purpose))).lines();
   }
 
   /** Filesystems under the server's root (the root itself left out). */
-  static List<String> volumes(String purpose) {
+  public static List<String> volumes(String purpose) {
     String root = TestHost.datasetFor(purpose);
     return TestHost.exec(List.of("zfs", "list", "-H", "-o", "name", "-t", "filesystem", "-r", root)).lines().stream()
         .filter(n -> !n.equals(root)).map(n -> n.substring(root.length() + 1)).sorted().toList();
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {

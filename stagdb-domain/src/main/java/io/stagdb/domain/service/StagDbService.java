@@ -49,6 +49,8 @@ import java.util.regex.Pattern;
 public final class StagDbService implements StagDb {
   private static final System.Logger LOG = System.getLogger(StagDbService.class.getName());
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+  private static final Pattern LABEL_KEY = Pattern.compile("[a-z0-9]([a-z0-9._-]{0,62}[a-z0-9])?");
+  private static final int MAX_LABELS = 20;
   private static final int MAX_ENV = 100;
   private static final int MAX_SCRIPTS = 100;
   private static final int MAX_SCRIPT_CHARS = 1 << 20;
@@ -79,6 +81,7 @@ public final class StagDbService implements StagDb {
     Resources resources = settings.resources().resolve("config.", request.resources());
     checkEnv(request.env());
     checkScripts(request.initScripts());
+    checkLabels(request.labels());
     Integer port = checkPort(request.port());
     Instant expiresAt = expiry(request.ttl());
     return locked(List.of(dbKey(request.name())), () -> {
@@ -365,6 +368,7 @@ public final class StagDbService implements StagDb {
   }
 
   private BranchPlan planBranch(CreateBranch request) {
+    checkLabels(request.labels());
     return new BranchPlan(checkPort(request.port()), expiry(request.ttl()));
   }
 
@@ -692,6 +696,21 @@ public final class StagDbService implements StagDb {
       }
       if (value == null || value.indexOf('\0') >= 0) {
         throw new InvalidRequestException("config.env." + key, "must be a string without NUL characters");
+      }
+    });
+  }
+
+  private static void checkLabels(Map<String, String> labels) {
+    if (labels.size() > MAX_LABELS) {
+      throw new InvalidRequestException("labels", "at most " + MAX_LABELS + " labels");
+    }
+    labels.forEach((key, value) -> {
+      if (!LABEL_KEY.matcher(key).matches() || key.startsWith("io.stagdb.") && !key.startsWith("io.stagdb.session")) {
+        throw new InvalidRequestException("labels", "keys are lowercase letters, digits, '.', '_' and '-' (io.stagdb.* is"
+            + " reserved except io.stagdb.session)");
+      }
+      if (value == null || value.length() > 255 || value.chars().anyMatch(Character::isISOControl)) {
+        throw new InvalidRequestException("labels." + key, "at most 255 printable characters");
       }
     });
   }

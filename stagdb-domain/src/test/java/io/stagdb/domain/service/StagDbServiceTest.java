@@ -219,6 +219,22 @@ class StagDbServiceTest {
   }
 
   @Test
+  void branchesCarryLabelsWhichAreValidated() {
+    Database source = createPg("labelled");
+    service.snapshot(source.name(), snap("base"));
+    Database b = service.branchFromSnapshot(snap("base"),
+        new CreateBranch(name("session-branch"), null, null, null, Map.of("io.stagdb.session", "s-42")));
+    assertThat(b.labels()).containsEntry("io.stagdb.session", "s-42");
+    assertThat(stag.runtime.specOf(b.id()).labels()).containsEntry("io.stagdb.session", "s-42");
+    assertThatThrownBy(() -> service.branchFromSnapshot(snap("base"),
+        new CreateBranch(name("bad-label"), null, null, null, Map.of("io.stagdb.managed", "false"))))
+        .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo("labels"));
+    assertThatThrownBy(() -> service.branchFromSnapshot(snap("base"),
+        new CreateBranch(name("bad-label"), null, null, null, Map.of("Upper Case", "x"))))
+        .isInstanceOf(InvalidRequestException.class);
+  }
+
+  @Test
   void manyBranchesFromOneSnapshotAndResourceOverrides() {
     Database source = createPg("baseline");
     service.snapshot(source.name(), snap("qa-baseline"));

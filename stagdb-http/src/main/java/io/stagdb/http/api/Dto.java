@@ -22,9 +22,15 @@ public final class Dto {
                        List<String> initScripts) {
   }
 
-  /** {@code POST .../branches}; {@code ttl} like {@code 30m}, {@code 2h}, {@code 1d} or ISO-8601 {@code PT2H}. */
+  /**
+   * {@code POST .../branches}; {@code ttl} like {@code 30m}, {@code 2h}, {@code 1d} or ISO-8601
+   * {@code PT2H}; {@code labels} e.g. the test session that owns the branch.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record CreateBranch(String name, Config config, String ttl) {
+  public record CreateBranch(String name, Config config, String ttl, Map<String, String> labels) {
+    public CreateBranch(String name, Config config, String ttl) {
+      this(name, config, ttl, null);
+    }
   }
 
   /** {@code POST /v1/databases/{name}/snapshots}. */

@@ -224,7 +224,8 @@ public final class StagDbClient {
       }
       return JSON.readValue(response.body(), type);
     } catch (IOException e) {
-      throw new StagDbApiException.Unreachable("cannot reach stagDB at " + base + ": " + e.getMessage(), e);
+      throw new StagDbApiException.Unreachable("cannot reach stagDB at " + base + ": "
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StagDbApiException.Unreachable("interrupted while calling stagDB", e);

@@ -77,7 +77,9 @@ class ArchitectureTest {
         .resideInAnyPackage("io.javalin..", "io.github.bucket4j.."));
     check(noClasses().that().resideOutsideOfPackage(JUNIT).should().dependOnClassesThat().resideInAnyPackage("org.junit.."));
     check(noClasses().that().resideOutsideOfPackage(SERVER).should().dependOnClassesThat()
-        .resideInAnyPackage("org.sqlite..", "org.flywaydb..", "picocli..", "ch.qos.logback.."));
+        .resideInAnyPackage("org.sqlite..", "picocli..", "ch.qos.logback.."));
+    check(noClasses().that().resideOutsideOfPackages(SERVER, JUNIT).should().dependOnClassesThat()
+        .resideInAPackage("org.flywaydb.."));
   }
 
   @Test

@@ -1,0 +1,42 @@
+package io.stagdb.junit;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The class-scoped branches of running test classes, for code that has no parameter to receive
+ * them, such as Spring's static {@code @DynamicPropertySource} methods.
+ */
+public final class StagDbBranches {
+  private static final Map<String, Branch> BY_CLASS = new ConcurrentHashMap<>();
+
+  private StagDbBranches() {
+  }
+
+  /** The class-scoped branch of {@code testClass} (the only one, or the one without a name). */
+  public static Branch of(Class<?> testClass) {
+    return named(testClass, "");
+  }
+
+  /** The class-scoped branch called {@code name} of {@code testClass}. */
+  public static Branch named(Class<?> testClass, String name) {
+    Branch branch = BY_CLASS.get(key(testClass, name));
+    if (branch == null) {
+      throw new IllegalStateException("no class-scoped @StagDbBranch" + (name.isEmpty() ? "" : " named '" + name + "'")
+          + " is active for " + testClass.getName() + " (use scope = StagDbBranch.Scope.CLASS)");
+    }
+    return branch;
+  }
+
+  static void register(Class<?> testClass, String name, Branch branch) {
+    BY_CLASS.put(key(testClass, name), branch);
+  }
+
+  static void unregister(Class<?> testClass, String name) {
+    BY_CLASS.remove(key(testClass, name));
+  }
+
+  private static String key(Class<?> testClass, String name) {
+    return testClass.getName() + "#" + name;
+  }
+}
