@@ -1,8 +1,6 @@
 package io.stagdb.server.catalog;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stagdb.domain.error.ConflictException;
 import io.stagdb.domain.error.InfrastructureException;
 import io.stagdb.domain.error.NotFoundException;
@@ -35,7 +33,6 @@ import java.util.function.Function;
 
 /** The catalog port on SQLite; events go to the outbox table in the same transaction as the change. */
 public final class SqliteCatalog implements Catalog {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {
   };
   private static final TypeReference<List<String>> LIST = new TypeReference<>() {
@@ -66,7 +63,7 @@ public final class SqliteCatalog implements Catalog {
         try (ResultSet rs = s.executeQuery()) {
           while (rs.next()) {
             events.add(new Event(rs.getString(1), EventType.fromWireName(rs.getString(2)),
-                Instant.parse(rs.getString(3)), fromJson(rs.getString(4), MAP)));
+                Instant.parse(rs.getString(3)), Sql.parse(rs.getString(4), MAP)));
           }
         }
       }
@@ -125,12 +122,12 @@ public final class SqliteCatalog implements Catalog {
 
     @Override
     public Optional<Database> findDatabase(DatabaseName name) {
-      return first(databasesWhere("name = ?", name.value()));
+      return Sql.first(databasesWhere("name = ?", name.value()));
     }
 
     @Override
     public Optional<Database> findDatabase(DatabaseId id) {
-      return first(databasesWhere("id = ?", id.value()));
+      return Sql.first(databasesWhere("id = ?", id.value()));
     }
 
     @Override
@@ -140,12 +137,12 @@ public final class SqliteCatalog implements Catalog {
 
     @Override
     public Optional<Snapshot> findSnapshot(SnapshotName name) {
-      return first(snapshotsWhere("name = ?", name.value()));
+      return Sql.first(snapshotsWhere("name = ?", name.value()));
     }
 
     @Override
     public Optional<Snapshot> findSnapshot(SnapshotId id) {
-      return first(snapshotsWhere("id = ?", id.value()));
+      return Sql.first(snapshotsWhere("id = ?", id.value()));
     }
 
     @Override
@@ -161,25 +158,12 @@ public final class SqliteCatalog implements Catalog {
       return query("SELECT " + SNAPSHOT_COLUMNS + " FROM snapshots WHERE " + where, args, SqliteCatalog::snapshot);
     }
 
-    private <T> List<T> query(String sql, String[] args, RowMapper<T> mapper) {
-      try (PreparedStatement s = c.prepareStatement(sql)) {
-        for (int i = 0; i < args.length; i++) {
-          s.setString(i + 1, args[i]);
-        }
-        List<T> rows = new ArrayList<>();
-        try (ResultSet rs = s.executeQuery()) {
-          while (rs.next()) {
-            rows.add(mapper.map(rs));
-          }
-        }
-        return rows;
+    private <T> List<T> query(String sql, String[] args, Sql.Row<T> mapper) {
+      try {
+        return Sql.query(c, sql, List.of(args), mapper);
       } catch (SQLException e) {
         throw new InfrastructureException("catalog read failed: " + e.getMessage(), e);
       }
-    }
-
-    private static <T> Optional<T> first(List<T> rows) {
-      return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
   }
 
@@ -248,7 +232,7 @@ public final class SqliteCatalog implements Catalog {
         s.setString(1, event.id());
         s.setString(2, event.type().wireName());
         s.setString(3, event.occurredAt().toString());
-        s.setString(4, toJson(event.data()));
+        s.setString(4, Sql.json(event.data()));
         s.executeUpdate();
       } catch (SQLException e) {
         throw new InfrastructureException("cannot record event: " + e.getMessage(), e);
@@ -288,12 +272,12 @@ public final class SqliteCatalog implements Catalog {
     s.setString(10, d.credentials().username());
     s.setString(11, d.credentials().password());
     s.setString(12, d.credentials().database());
-    s.setString(13, toJson(d.env()));
-    s.setString(14, toJson(d.initScripts()));
+    s.setString(13, Sql.json(d.env()));
+    s.setString(14, Sql.json(d.initScripts()));
     s.setString(15, d.volume());
     s.setString(16, d.origin() == null ? null : d.origin().value());
     s.setString(17, d.expiresAt() == null ? null : d.expiresAt().toString());
-    s.setString(18, toJson(d.labels()));
+    s.setString(18, Sql.json(d.labels()));
     s.setString(19, d.statusDetail());
     s.setString(20, d.createdAt().toString());
     s.setString(21, d.updatedAt().toString());
@@ -308,9 +292,9 @@ public final class SqliteCatalog implements Catalog {
         new Resources(rs.getLong("memory_bytes"), rs.getLong("milli_cpus"), rs.getLong("storage_bytes")),
         rs.getInt("port"),
         new Credentials(rs.getString("username"), rs.getString("password"), rs.getString("database_name")),
-        fromJson(rs.getString("env"), MAP), fromJson(rs.getString("init_scripts"), LIST), rs.getString("volume"),
+        Sql.parse(rs.getString("env"), MAP), Sql.parse(rs.getString("init_scripts"), LIST), rs.getString("volume"),
         origin == null ? null : new SnapshotId(origin), expires == null ? null : Instant.parse(expires),
-        fromJson(rs.getString("labels"), MAP), rs.getString("status_detail"),
+        Sql.parse(rs.getString("labels"), MAP), rs.getString("status_detail"),
         Instant.parse(rs.getString("created_at")), Instant.parse(rs.getString("updated_at")));
   }
 
@@ -318,26 +302,5 @@ public final class SqliteCatalog implements Catalog {
     return new Snapshot(new SnapshotId(rs.getString("id")), new SnapshotName(rs.getString("name")),
         new DatabaseId(rs.getString("database_id")), new DatabaseName(rs.getString("database_name")),
         rs.getString("volume"), rs.getInt("automatic") == 1, Instant.parse(rs.getString("created_at")));
-  }
-
-  @FunctionalInterface
-  private interface RowMapper<T> {
-    T map(ResultSet rs) throws SQLException;
-  }
-
-  private static String toJson(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static <T> T fromJson(String json, TypeReference<T> type) {
-    try {
-      return JSON.readValue(json, type);
-    } catch (JsonProcessingException e) {
-      throw new InfrastructureException("corrupt catalog value: " + e.getOriginalMessage(), e);
-    }
   }
 }
