@@ -49,9 +49,19 @@ final class BranchPool implements AutoCloseable {
     }
   }
 
-  /** A ready branch if one is waiting, else one made now; either way the pool refills behind it. */
+  /**
+   * A ready branch if one is waiting; else the next one a fill under way delivers (starting another
+   * creation would only compete with it); else one made now. Either way the pool refills behind it.
+   */
   Branch take() {
     Branch branch = ready.poll();
+    try {
+      while (branch == null && pending.get() > 0) {
+        branch = ready.poll(50, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (branch == null) {
       branch = create();
     }

@@ -120,7 +120,10 @@ public final class StagDbExtension implements ExecutionCondition, BeforeAllCallb
       }
       acquired.backends.put(annotation.name(), session.backend(session.mode(annotation)));
       acquired.annotations.put(annotation.name(), annotation);
-      acquired.byName.put(annotation.name(), session.pool(annotation).take());
+      BranchPool pool = session.pool(annotation);
+      long started = System.nanoTime();
+      acquired.byName.put(annotation.name(), pool.take());
+      context.publishReportEntry("stagdb.acquireMicros", Long.toString((System.nanoTime() - started) / 1000));
     }
     return acquired;
   }

@@ -88,7 +88,8 @@ class ScenariosIT {
     String branch = SEEN.get(0);
     assertThat(exists(branch)).as("kept branch %s", branch).isTrue();
     List<String> reported = kept.allEvents().reportingEntryPublished().stream()
-        .map(e -> e.getPayload(ReportEntry.class).orElseThrow().getKeyValuePairs().get("stagdb.keptBranch")).toList();
+        .map(e -> e.getPayload(ReportEntry.class).orElseThrow().getKeyValuePairs().get("stagdb.keptBranch"))
+        .filter(java.util.Objects::nonNull).toList();
     assertThat(reported).singleElement().asString().contains(branch).contains("jdbc:postgresql://");
     client.deleteDatabase(branch, false);
 
@@ -142,6 +143,32 @@ class ScenariosIT {
     assertThat(SEEN).hasSize(2);
     assertThat(SEEN.get(0)).as("one class-scoped branch for both tests").isEqualTo(SEEN.get(1));
     assertThat(exists(SEEN.get(0))).as("deleted after the class").isFalse();
+  }
+
+  // ---- composed annotations ----
+
+  /** A team's own annotation, composed from @StagDbBranch. */
+  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+  @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
+  @StagDbBranch(source = JunitTestServer.BASE, memory = "256m")
+  @interface QaBaseline {
+  }
+
+  @QaBaseline
+  static class UsesAComposedAnnotation {
+    @Test
+    void getsItsBranch(Branch branch, DataSource db) throws SQLException {
+      SEEN.add(branch.name());
+      try (Connection c = db.getConnection()) {
+        assertThat(BranchSuite.count(c, "SELECT count(*) FROM items")).isEqualTo(3);
+      }
+    }
+  }
+
+  @Test
+  void worksAsAMetaAnnotationWithResourceOverrides() {
+    run(UsesAComposedAnnotation.class).testEvents().assertStatistics(s -> s.succeeded(1));
+    assertThat(SEEN).hasSize(1);
   }
 
   // ---- a database as the source ----
