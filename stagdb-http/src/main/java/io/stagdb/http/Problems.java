@@ -46,6 +46,11 @@ final class Problems {
       return problem("malformed-json", "Malformed JSON", 400, "the body is not valid JSON (line "
           + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", path, null, null, null);
     }
+    if (error instanceof com.fasterxml.jackson.core.JsonProcessingException e) {
+      // e.g. nesting or length beyond Jackson's stream constraints
+      return problem("malformed-json", "Malformed JSON", 400, "the body is not acceptable JSON: " + e.getOriginalMessage(),
+          path, null, null, null);
+    }
     if (error instanceof InfrastructureException e) {
       String id = errorId();
       LOG.warn("infrastructure failure {} on {}: {}", id, path, e.getMessage());

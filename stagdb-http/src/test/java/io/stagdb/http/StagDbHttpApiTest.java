@@ -239,6 +239,13 @@ class StagDbHttpApiTest {
   void badInputIsA4xxProblemNamingTheField() throws Exception {
     String key = f.standardKey;
     assertProblem(f.raw("POST", "/v1/databases", key, "application/json", "{\"name\": "), 400, "malformed-json");
+    // beyond Jackson's limits (a 2,000-digit number, 5,000 levels of nesting): a 400 either way, never a 500
+    for (String extreme : List.of("{\"name\":\"a\",\"type\":\"pg\",\"config\":{\"port\":" + "1".repeat(2000) + "}}",
+        "[".repeat(5000) + "]".repeat(5000), "{\"name\":" + "{\"a\":".repeat(5000) + "1" + "}".repeat(5001))) {
+      HttpResponse<String> r = f.raw("POST", "/v1/databases", key, "application/json", extreme);
+      assertThat(r.statusCode()).isEqualTo(400);
+      assertThat(json(r).get("type").asText()).isIn("urn:stagdb:problem:malformed-json", "urn:stagdb:problem:invalid-request");
+    }
     HttpResponse<String> unknown = f.raw("POST", "/v1/databases", key, "application/json",
         "{\"name\":\"a\",\"type\":\"pg\",\"config\":{\"memroy\":\"1g\"}}");
     assertProblem(unknown, 400, "invalid-request");

@@ -193,6 +193,8 @@ class ServerIT {
       assertThat(created.get("data").get("name").asText()).isEqualTo("hooked");
       assertThat(created.get("id").asText()).startsWith("evt-");
       assertThat(created.get("occurredAt").asText()).isNotBlank();
+      // the receiver has it; stagDB records the delivery once the 200 has reached it
+      await(() -> client.deliveries(hook.id()).stream().anyMatch(d -> d.status().equals("delivered")));
       assertThat(client.deliveries(hook.id())).singleElement().satisfies(d -> {
         assertThat(d.status()).isEqualTo("delivered");
         assertThat(d.attempts()).isEqualTo(2);
