@@ -17,6 +17,7 @@ import io.stagdb.domain.model.DatabaseName;
 import io.stagdb.domain.model.DatabaseStatus;
 import io.stagdb.domain.model.Engine;
 import io.stagdb.domain.model.EngineVersion;
+import io.stagdb.domain.model.Quantities;
 import io.stagdb.domain.model.ResourceRequest;
 import io.stagdb.domain.model.Snapshot;
 import io.stagdb.domain.model.SnapshotId;
@@ -43,8 +44,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +59,6 @@ import org.slf4j.LoggerFactory;
 public final class StagDbHttpApi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StagDbHttpApi.class);
   private static final String KEY_ATTRIBUTE = "stagdb.apiKey";
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,7})([smhd])");
   private static final Duration MAX_TTL = Duration.ofDays(30);
 
   private final StagDb stagDb;
@@ -494,24 +492,8 @@ public final class StagDbHttpApi implements AutoCloseable {
 
   /** {@code 30m}, {@code 2h}, {@code 1d}, {@code 45s} or ISO-8601 ({@code PT2H}), up to 30 days. */
   static Duration duration(String field, String text) {
-    Duration d;
-    Matcher m = SHORT_DURATION.matcher(text.trim());
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      d = switch (m.group(2)) {
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    } else {
-      try {
-        d = Duration.parse(text.trim());
-      } catch (DateTimeParseException e) {
-        throw new InvalidRequestException(field, "write a duration like 30m, 2h, 1d or PT2H");
-      }
-    }
-    if (d.isNegative() || d.isZero() || d.compareTo(MAX_TTL) > 0) {
+    Duration d = Quantities.parseDuration(field, text);
+    if (d.compareTo(MAX_TTL) > 0) {
       throw new InvalidRequestException(field, "must be more than 0 and at most 30 days");
     }
     return d;

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -158,22 +157,7 @@ final class Session implements ExtensionContext.Store.CloseableResource {
   }
 
   private Duration ttl() {
-    String text = setting("stagdb.ttl", "2h");
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([smhd])").matcher(text);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    }
-    try {
-      return Duration.parse(text);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("stagdb.ttl must be like 30m, 2h or PT2H (got '" + text + "')");
-    }
+    return io.stagdb.domain.model.Quantities.parseDuration("stagdb.ttl", setting("stagdb.ttl", "2h"));
   }
 
   private static String blankToNull(String value) {

@@ -69,6 +69,11 @@ public record Database(
         newOrigin, expiresAt, labels, statusDetail, createdAt, now);
   }
 
+  public Database withPort(int newPort, Instant now) {
+    return new Database(id, name, engine, status, resources, newPort, credentials, env, initScripts, volume, origin,
+        expiresAt, labels, statusDetail, createdAt, now);
+  }
+
   public Database withCredentials(Credentials newCredentials, Instant now) {
     return new Database(id, name, engine, status, resources, port, newCredentials, env, initScripts, volume, origin,
         expiresAt, labels, statusDetail, createdAt, now);

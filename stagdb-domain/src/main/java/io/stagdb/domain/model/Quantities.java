@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 public final class Quantities {
   private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(?:i?b)?");
   private static final Pattern CPU = Pattern.compile("(\\d+(?:\\.\\d+)?)(m?)");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
   private static final long KIB = 1024;
 
   private Quantities() {
@@ -53,6 +54,37 @@ public final class Quantities {
     } catch (ArithmeticException e) {
       throw new InvalidRequestException(field, "at most three decimals of a core (e.g. 0.125)");
     }
+  }
+
+  /**
+   * A duration as users write it: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}, or
+   * ISO-8601 ({@code PT2H}); it must be above zero.
+   */
+  public static java.time.Duration parseDuration(String field, String text) {
+    String t = text == null ? "" : text.trim();
+    Matcher m = DURATION.matcher(t);
+    java.time.Duration d;
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      d = switch (m.group(2)) {
+        case "ms" -> java.time.Duration.ofMillis(n);
+        case "s" -> java.time.Duration.ofSeconds(n);
+        case "m" -> java.time.Duration.ofMinutes(n);
+        case "h" -> java.time.Duration.ofHours(n);
+        default -> java.time.Duration.ofDays(n);
+      };
+    } else {
+      try {
+        d = java.time.Duration.parse(t);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new InvalidRequestException(field, "write a duration like 500ms, 30s, 5m, 2h, 1d or PT2H"
+            + (text == null ? "" : " (got '" + Text.shorten(text) + "')"));
+      }
+    }
+    if (d.isNegative() || d.isZero()) {
+      throw new InvalidRequestException(field, "must be a duration above 0 (got '" + Text.shorten(t) + "')");
+    }
+    return d;
   }
 
   /** Prints bytes the way users write them: {@code 1g}, {@code 512m}, {@code 1536m}. */

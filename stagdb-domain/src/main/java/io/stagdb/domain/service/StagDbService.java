@@ -545,7 +545,7 @@ public final class StagDbService implements StagDb {
       } else {
         port = lowestFree(used);
       }
-      Database row = withPort(draft, port);
+      Database row = draft.withPort(port, draft.updatedAt());
       tx.insert(row);
       return row;
     });
@@ -564,12 +564,6 @@ public final class StagDbService implements StagDb {
     }
     throw new ConflictException(ConflictException.Reason.BUSY,
         "every port of the configured range " + settings.ports() + " is in use; delete databases or widen the range");
-  }
-
-  private static Database withPort(Database d, int port) {
-    return new Database(d.id(), d.name(), d.engine(), d.status(), d.resources(), port, d.credentials(), d.env(),
-        d.initScripts(), d.volume(), d.origin(), d.expiresAt(), d.labels(), d.statusDetail(), d.createdAt(),
-        d.updatedAt());
   }
 
   /**
@@ -599,7 +593,8 @@ public final class StagDbService implements StagDb {
     return catalog.transact(tx -> {
       Set<Integer> used = new HashSet<>(takenOnHost);
       tx.databases().forEach(d -> used.add(d.port()));
-      Database moved = withPort(tx.findDatabase(database.id()).orElse(database), lowestFree(used));
+      Database current = tx.findDatabase(database.id()).orElse(database);
+      Database moved = current.withPort(lowestFree(used), current.updatedAt());
       tx.update(moved);
       return moved;
     });

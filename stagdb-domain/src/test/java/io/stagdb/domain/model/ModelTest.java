@@ -81,6 +81,19 @@ class ModelTest {
   }
 
   @Test
+  void parsesDurationsShortOrIso() {
+    assertThat(Quantities.parseDuration("ttl", "500ms")).isEqualTo(java.time.Duration.ofMillis(500));
+    assertThat(Quantities.parseDuration("ttl", "30s")).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(Quantities.parseDuration("ttl", " 2h ")).isEqualTo(java.time.Duration.ofHours(2));
+    assertThat(Quantities.parseDuration("ttl", "1d")).isEqualTo(java.time.Duration.ofDays(1));
+    assertThat(Quantities.parseDuration("ttl", "PT90M")).isEqualTo(java.time.Duration.ofMinutes(90));
+    for (String bad : new String[] {"forever", "-5m", "0s", "PT0S", "", "5 m"}) {
+      assertThatThrownBy(() -> Quantities.parseDuration("ttl", bad)).as(bad)
+          .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo("ttl"));
+    }
+  }
+
+  @Test
   void formatsQuantitiesTheWayUsersWriteThem() {
     assertThat(Quantities.formatBytes(1L << 30)).isEqualTo("1g");
     assertThat(Quantities.formatBytes(1536L << 20)).isEqualTo("1536m");

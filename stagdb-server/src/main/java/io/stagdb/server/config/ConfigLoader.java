@@ -23,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -34,7 +33,6 @@ import java.util.regex.Pattern;
  * with a message naming the key and what is allowed.
  */
 public final class ConfigLoader {
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
   private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]*(/[A-Za-z0-9][A-Za-z0-9_.:-]*)+");
 
   /** A configuration key: its default (may depend on other keys) and what it means. */
@@ -280,21 +278,11 @@ public final class ConfigLoader {
   }
 
   private Duration duration(String key, String text) {
-    Matcher m = DURATION.matcher(text.trim());
-    if (!m.matches()) {
-      throw invalid(key, "a duration like 500ms, 30s, 5m or 1h");
+    try {
+      return Quantities.parseDuration(key, text);
+    } catch (InvalidRequestException e) {
+      throw invalid(key, "a duration above 0 like 500ms, 30s, 5m or 1h");
     }
-    long n = Long.parseLong(m.group(1));
-    Duration d = switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
-    };
-    if (d.isZero()) {
-      throw invalid(key, "a duration above 0");
-    }
-    return d;
   }
 
   private Path path(String key) {
