@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stagdb.domain.testkit.TestHost;
 import io.stagdb.domain.testkit.TestHost.Result;
 import io.stagdb.domain.testkit.TestPostgres;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class HostSmokeIT {
   private static final String ROOT = TestHost.datasetFor("smoke");
+  /** Explicit mount points: the pool's own (default) mount point is not this test's to rely on. */
+  private static final Path MOUNTS = TestHost.mountDirFor("smoke");
   private static final String PASSWORD = "smoke-test-password";
 
   @BeforeAll
@@ -33,15 +36,14 @@ class HostSmokeIT {
   static void cleanUp() {
     TestPostgres.remove("smoke-source");
     TestPostgres.remove("smoke-clone");
-    if (TestHost.exec(List.of("zfs", "list", ROOT)).ok()) {
-      TestHost.destroyRecursively(ROOT);
-    }
+    TestHost.destroyFor("smoke");
   }
 
   @Test
   void aCloneOfARunningPostgresDatasetServesTheSameDataInASecondContainer() throws Exception {
     String source = ROOT + "/smoke";
-    zfs("create", "-p", source);
+    zfs("create", "-o", "mountpoint=none", ROOT);
+    zfs("create", "-o", "mountpoint=" + MOUNTS.resolve("smoke"), source);
     String sourceMount = zfs("get", "-H", "-o", "value", "mountpoint", source).strip();
 
     int sourcePort = TestPostgres.run("smoke-source", sourceMount, PASSWORD);
@@ -53,7 +55,7 @@ class HostSmokeIT {
 
     zfs("snapshot", source + "@s1");
     String clone = ROOT + "/smoke-clone";
-    zfs("clone", source + "@s1", clone);
+    zfs("clone", "-o", "mountpoint=" + MOUNTS.resolve("smoke-clone"), source + "@s1", clone);
     String cloneMount = zfs("get", "-H", "-o", "value", "mountpoint", clone).strip();
 
     int clonePort = TestPostgres.run("smoke-clone", cloneMount, PASSWORD);

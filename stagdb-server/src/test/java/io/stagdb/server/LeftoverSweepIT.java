@@ -33,9 +33,9 @@ class LeftoverSweepIT {
   @Test
   void removesTheLeftoversOfDeadRunsOnly() {
     String deadDataset = TestHost.POOL + "/" + DEAD_RUN + "-data";
-    assertThat(TestHost.exec(List.of("zfs", "create", deadDataset)).ok()).isTrue();
+    assertThat(TestHost.exec(List.of("zfs", "create", "-o", "mountpoint=none", deadDataset)).ok()).isTrue();
     assertThat(TestHost.exec(List.of("zfs", "snapshot", deadDataset + "@s")).ok()).isTrue();
-    assertThat(TestHost.exec(List.of("zfs", "create", ALIVE)).ok()).isTrue();
+    assertThat(TestHost.exec(List.of("zfs", "create", "-o", "mountpoint=none", ALIVE)).ok()).isTrue();
     assertThat(TestHost.exec(List.of("docker", "create", "--name", DEAD_RUN + "-leftover",
         "--label", TestHost.RUN_LABEL + "=" + DEAD_RUN, "stagdb-test/postgres:15")).ok()).isTrue();
 
