@@ -5,17 +5,17 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Statistics;
-import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -99,14 +99,14 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     }
     EngineProfile profile = profile(spec);
     ensureImage(profile);
-    prepareDataDirectory(spec.dataPath(), profile);
+    Path files = prepareDataDirectory(spec.dataPath(), profile);
     String network = ensureNetwork();
     ExposedPort port = ExposedPort.tcp(profile.containerPort());
     HostConfig host = HostConfig.newHostConfig()
         .withMemory(spec.resources().memoryBytes())
         .withMemorySwap(spec.resources().memoryBytes())
         .withNanoCPUs(spec.resources().milliCpus() * 1_000_000L)
-        .withBinds(new Bind(spec.dataPath().toString(), new Volume(profile.dataDir())))
+        .withMounts(List.of(new Mount().withType(MountType.BIND).withSource(files.toString()).withTarget(profile.dataDir())))
         .withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort(settings.bindAddress(), spec.hostPort()), port))
         .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
         .withNetworkMode(network);
@@ -360,14 +360,25 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   }
 
   /**
-   * Gives a fresh data directory to the engine's uid (a cloned one already is) and, for a MongoDB
-   * replica set, writes its key file once.
+   * The engine's files live in {@value #ENGINE_FILES}/ inside the volume, never at its mount point
+   * (as PostgreSQL's manual advises for any secondary file system): when the volume is not mounted,
+   * after a host reboot or a ZFS daemon restart, that directory is missing and Docker refuses to
+   * start the container, even on its own restart policy, instead of the engine initialising an
+   * empty database on the bare mount point.
    */
-  private void prepareDataDirectory(Path data, EngineProfile profile) {
+  static final String ENGINE_FILES = "data";
+
+  /**
+   * Creates the engine's directory in a fresh volume and gives it to the engine's uid (a cloned one
+   * already is); for a MongoDB replica set, writes its key file once. Returns the directory.
+   */
+  private Path prepareDataDirectory(Path volume, EngineProfile profile) {
+    Path data = volume.resolve(ENGINE_FILES);
     try {
-      if (!Files.isDirectory(data)) {
-        throw new InfrastructureException("data directory " + data + " does not exist");
+      if (!Files.isDirectory(volume)) {
+        throw new InfrastructureException("volume directory " + volume + " does not exist");
       }
+      Files.createDirectories(data);
       if (!Integer.valueOf(profile.uid()).equals(Files.getAttribute(data, "unix:uid"))) {
         Files.setAttribute(data, "unix:uid", profile.uid());
         Files.setAttribute(data, "unix:gid", profile.uid());
@@ -386,6 +397,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     } catch (IOException | UnsupportedOperationException e) {
       throw new InfrastructureException("cannot prepare " + data + " for uid " + profile.uid() + ": " + e.getMessage(), e);
     }
+    return data;
   }
 
   /**

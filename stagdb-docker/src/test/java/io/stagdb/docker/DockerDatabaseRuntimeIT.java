@@ -1,12 +1,25 @@
 package io.stagdb.docker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stagdb.domain.error.InfrastructureException;
 import io.stagdb.domain.port.out.ContainerSpec;
+import io.stagdb.domain.port.out.ContainerState;
 import io.stagdb.domain.port.out.DatabaseRuntime;
 import io.stagdb.domain.testkit.DatabaseRuntimeContract;
 import io.stagdb.domain.testkit.TestHost;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The runtime contract on the real Docker engine with PostgreSQL 15 (local image). */
 class DockerDatabaseRuntimeIT extends DatabaseRuntimeContract {
@@ -38,5 +51,57 @@ class DockerDatabaseRuntimeIT extends DatabaseRuntimeContract {
   @Override
   protected ContainerSpec newSpec() {
     return DockerTestHost.spec(data, "postgresql", "15", "contract-password");
+  }
+
+  /**
+   * A volume left unmounted (host reboot, restarted zfs-fuse) must never look like an empty one:
+   * the engine's files live one level down, so Docker refuses the start instead of PostgreSQL
+   * initialising a new, empty cluster on the bare mount point.
+   */
+  @Test
+  void refusesToStartOnAnUnmountedVolumeAndServesTheDataOnceItIsMountedAgain() throws SQLException {
+    ContainerSpec spec = newSpec();
+    String dataset = TestHost.datasetFor("docker-contract") + "/" + spec.id().value();
+    zfs("create", "-o", "mountpoint=" + spec.dataPath(), dataset);
+    try {
+      runtime.run(spec);
+      runtime.awaitReady(spec.id(), spec.credentials(), readyTimeout());
+      sql(spec, "CREATE TABLE kept AS SELECT 42 AS answer");
+      runtime.stop(spec.id());
+      zfs("unmount", dataset);
+
+      assertThatThrownBy(() -> runtime.start(spec.id())).isInstanceOf(InfrastructureException.class);
+      assertThat(runtime.state(spec.id())).isNotEqualTo(ContainerState.RUNNING);
+      assertThat(Files.exists(spec.dataPath().resolve(DockerDatabaseRuntime.ENGINE_FILES)))
+          .as("nothing initialised on the bare mount point").isFalse();
+
+      zfs("mount", dataset);
+      runtime.start(spec.id());
+      runtime.awaitReady(spec.id(), spec.credentials(), readyTimeout());
+      assertThat(sql(spec, "SELECT answer FROM kept")).isEqualTo(42);
+    } finally {
+      runtime.remove(spec.id());
+      TestHost.destroyRecursively(dataset);
+    }
+  }
+
+  private static int sql(ContainerSpec spec, String statement) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + spec.hostPort() + "/postgres",
+        spec.credentials().username(), spec.credentials().password()); Statement s = c.createStatement()) {
+      if (!s.execute(statement)) {
+        return -1;
+      }
+      try (ResultSet rs = s.getResultSet()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  private static void zfs(String... args) {
+    List<String> command = new java.util.ArrayList<>(List.of("zfs"));
+    command.addAll(List.of(args));
+    TestHost.Result r = TestHost.exec(command);
+    assertThat(r.ok()).as("%s: %s", command, r.stderr()).isTrue();
   }
 }

@@ -35,7 +35,7 @@ class InMemoryPortsTest {
   class VolumeStoreTest extends VolumeStoreContract {
     @TempDir
     Path dir;
-    private VolumeStore store;
+    private InMemoryVolumeStore store;
 
     @Override
     protected VolumeStore store() {
@@ -43,6 +43,11 @@ class InMemoryPortsTest {
         store = new InMemoryVolumeStore(dir, new Faults());
       }
       return store;
+    }
+
+    @Override
+    protected void unmountBehindTheStoresBack(String volume) {
+      store.unmount(volume);
     }
   }
 

@@ -27,6 +27,9 @@ interface Zfs {
 
   boolean exists(String dataset);
 
+  /** Mounts a filesystem at its mountpoint unless it is mounted already. */
+  void mount(String dataset);
+
   /** Properties of a dataset and, with {@code recursive}, of everything below it, snapshots included. */
   List<PropertyRow> properties(String dataset, boolean recursive, List<String> names);
 

@@ -87,8 +87,15 @@ final class ZfsCli implements Zfs {
     }
   }
 
-  /** Mounts a filesystem (libzfs_core creates datasets without mounting them). */
-  void mount(String dataset) {
+  @Override
+  public void mount(String dataset) {
+    if (!"yes".equals(properties(dataset, false, List.of("mounted")).get(0).value())) {
+      mountNew(dataset);
+    }
+  }
+
+  /** Mounts a filesystem known to be unmounted (libzfs_core creates datasets without mounting them). */
+  void mountNew(String dataset) {
     run("mount", dataset, List.of("mount", dataset));
   }
 

@@ -40,7 +40,7 @@ final class ZfsNative implements Zfs {
     try (NvList props = properties(properties)) {
       check("create", dataset, core.lzc_create(dataset, LibZfsCore.LZC_DATSET_TYPE_ZFS, props.pointer(), null, 0));
     }
-    cli.mount(dataset);
+    cli.mountNew(dataset);
   }
 
   @Override
@@ -62,7 +62,7 @@ final class ZfsNative implements Zfs {
       }
       check("clone", target, rc);
     }
-    cli.mount(target);
+    cli.mountNew(target);
   }
 
   @Override
@@ -130,6 +130,11 @@ final class ZfsNative implements Zfs {
   @Override
   public boolean exists(String dataset) {
     return core.lzc_exists(dataset) != 0;
+  }
+
+  @Override
+  public void mount(String dataset) {
+    cli.mount(dataset);
   }
 
   @Override

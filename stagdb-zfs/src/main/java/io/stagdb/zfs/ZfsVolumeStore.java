@@ -49,7 +49,12 @@ public final class ZfsVolumeStore implements VolumeStore {
    * talking to ZFS as {@code mode} says.
    */
   public static ZfsVolumeStore open(String root, Path mountDir, ZfsMode mode) {
-    ZfsVolumeStore store = new ZfsVolumeStore(root, mountDir, ZfsBackends.select(mode, "zfs", Duration.ofSeconds(60)));
+    return open(root, mountDir, mode, "zfs");
+  }
+
+  /** As {@link #open(String, Path, ZfsMode)}, running {@code zfsCommand} (a path or a name on PATH) as the zfs command. */
+  public static ZfsVolumeStore open(String root, Path mountDir, ZfsMode mode, String zfsCommand) {
+    ZfsVolumeStore store = new ZfsVolumeStore(root, mountDir, ZfsBackends.select(mode, zfsCommand, Duration.ofSeconds(60)));
     store.ensureRoot();
     return store;
   }
@@ -170,6 +175,12 @@ public final class ZfsVolumeStore implements VolumeStore {
           bytes(p.get("referenced")), bytes(p.get("refquota"))));
     });
     return result;
+  }
+
+  @Override
+  public Path mount(String volume) {
+    zfs.mount(dataset(volume));
+    return mountPath(volume);
   }
 
   @Override

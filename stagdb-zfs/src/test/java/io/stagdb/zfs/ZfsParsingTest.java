@@ -36,6 +36,7 @@ class ZfsParsingTest {
       public void rollback(String s) { throw new UnsupportedOperationException(); }
       public void destroy(String d, boolean c) { throw new UnsupportedOperationException(); }
       public boolean exists(String d) { throw new UnsupportedOperationException(); }
+      public void mount(String d) { throw new UnsupportedOperationException(); }
 
       public List<PropertyRow> properties(String d, boolean r, List<String> names) {
         return ZfsCli.parseProperties(output);

@@ -39,6 +39,12 @@ class ZfsVolumeStoreIT extends VolumeStoreContract {
     return store;
   }
 
+  @Override
+  protected void unmountBehindTheStoresBack(String volume) {
+    TestHost.Result r = TestHost.exec(List.of("zfs", "unmount", store.dataset(volume)));
+    assertThat(r.ok()).as(r.stderr()).isTrue();
+  }
+
   @Test
   void theQuotaIsEnforcedByZfs() throws IOException {
     String v = newVolume();

@@ -72,10 +72,13 @@ public final class Reconciler {
             }
           } else if (database.status() == DatabaseStatus.RUNNING && state == ContainerState.MISSING) {
             actions.add(act(dryRun, Kind.RECREATE_CONTAINER, database, "container is gone",
-                () -> runtime.run(service.spec(database, volumes.mountPath(database.volume())))));
+                () -> runtime.run(service.spec(database, volumes.mount(database.volume())))));
           } else if (database.status() == DatabaseStatus.RUNNING && state != ContainerState.RUNNING) {
             actions.add(act(dryRun, Kind.RESTART, database, "container is " + state.name().toLowerCase(Locale.ROOT),
-                () -> runtime.start(database.id())));
+                () -> {
+                  volumes.mount(database.volume());
+                  runtime.start(database.id());
+                }));
           }
         }
         default -> throw new IllegalStateException("unknown status " + database.status());

@@ -140,8 +140,9 @@ public final class StagDbService implements StagDb {
       return database;
     }
     try {
+      Path data = volumes.mount(database.volume());
       if (state == ContainerState.MISSING) {
-        runtime.run(spec(database, volumes.mountPath(database.volume())));
+        runtime.run(spec(database, data));
       } else {
         runtime.start(database.id());
       }
@@ -437,7 +438,7 @@ public final class StagDbService implements StagDb {
       boolean wasRunning = runtime.state(branch.id()) == ContainerState.RUNNING;
       ignoreMissing(() -> runtime.remove(branch.id()));
       undo.push(() -> {
-        runtime.run(spec(branch, volumes.mountPath(branch.volume())));
+        runtime.run(spec(branch, volumes.mount(branch.volume())));
         if (!wasRunning) {
           runtime.stop(branch.id());
         }

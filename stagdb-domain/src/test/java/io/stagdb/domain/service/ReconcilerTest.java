@@ -12,7 +12,10 @@ import io.stagdb.domain.port.in.CreateDatabase;
 import io.stagdb.domain.port.out.ContainerState;
 import io.stagdb.domain.service.ReconcileReport.Kind;
 import io.stagdb.domain.testkit.InMemoryStagDb;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +58,24 @@ class ReconcilerTest {
     assertThat(stag.runtime.state(crashed.id())).isEqualTo(ContainerState.RUNNING);
     assertThat(stag.runtime.state(lost.id())).isEqualTo(ContainerState.RUNNING);
     assertThat(stag.reconciler(false).reconcile(false).clean()).isTrue();
+  }
+
+  @Test
+  void mountsUnmountedVolumesBeforeRestartingOrRecreatingTheirContainers() throws IOException {
+    Database crashed = createPg("crashed");
+    Database lost = createPg("lost");
+    for (Database db : List.of(crashed, lost)) {
+      Files.writeString(stag.volumes.mountPath(db.volume()).resolve("rows"), db.name().value());
+      stag.volumes.unmount(db.volume());
+    }
+    stag.runtime.crash(crashed.id(), 137);
+    stag.runtime.remove(lost.id());
+
+    assertThat(stag.reconciler(false).reconcile(false).actions()).allMatch(ReconcileReport.Action::applied);
+    for (Database db : List.of(crashed, lost)) {
+      assertThat(stag.runtime.state(db.id())).isEqualTo(ContainerState.RUNNING);
+      assertThat(stag.volumes.mountPath(db.volume()).resolve("rows")).hasContent(db.name().value());
+    }
   }
 
   @Test

@@ -151,6 +151,18 @@ class StagDbServiceTest {
   }
 
   @Test
+  void startMountsAVolumeThatAHostRebootLeftUnmounted() throws IOException {
+    Database db = createPg("after-reboot");
+    Files.writeString(data(db).resolve("rows"), "the data");
+    service.stop(db.name());
+    stag.runtime.remove(db.id());
+    stag.volumes.unmount(db.volume());
+
+    assertThat(service.start(db.name()).status()).isEqualTo(DatabaseStatus.RUNNING);
+    assertThat(data(db).resolve("rows")).hasContent("the data");
+  }
+
+  @Test
   void aStartThatFailsMarksTheDatabaseFailed() {
     Database db = createPg("fails-to-start");
     service.stop(db.name());

@@ -178,6 +178,42 @@ public final class InMemoryVolumeStore implements VolumeStore {
     return base.resolve(volume);
   }
 
+  @Override
+  public synchronized Path mount(String volume) {
+    faults.check("volumes.mount");
+    require(volume);
+    Path hidden = unmountedPath(volume);
+    if (Files.exists(hidden)) {
+      move(hidden, mountPath(volume));
+    }
+    return mountPath(volume);
+  }
+
+  /**
+   * What a host reboot or a restarted ZFS daemon does to a volume: its mount path becomes an empty
+   * directory, the data out of sight until {@link #mount}.
+   */
+  public synchronized void unmount(String volume) {
+    require(volume);
+    move(mountPath(volume), unmountedPath(volume));
+    mkdirs(mountPath(volume));
+  }
+
+  /** Outside the volume-name space ({@code [a-z0-9]...}), so never a volume's own directory. */
+  private Path unmountedPath(String volume) {
+    return base.resolve(".unmounted").resolve(volume);
+  }
+
+  private static void move(Path from, Path to) {
+    try {
+      Files.createDirectories(to.getParent());
+      deleteTree(to);
+      Files.move(from, to);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private Volume require(String volume) {
     checkName("volume", volume);
     Volume v = volumes.get(volume);

@@ -28,6 +28,9 @@ public abstract class VolumeStoreContract {
   /** The store under test; the same instance for the whole test. */
   protected abstract VolumeStore store();
 
+  /** Unmounts a volume behind the store's back, as a host reboot or a restarted ZFS daemon does. */
+  protected abstract void unmountBehindTheStoresBack(String volume);
+
   /** A fresh volume name, registered for clean-up. */
   protected String newVolume() {
     String name = "ct-" + UUID.randomUUID().toString().substring(0, 8);
@@ -57,6 +60,20 @@ public abstract class VolumeStoreContract {
       assertThat(info.isSnapshot()).isFalse();
       assertThat(info.quota()).isEqualTo(QUOTA);
     });
+  }
+
+  @Test
+  void mountBringsBackTheDataOfAnUnmountedVolumeAndIsANoOpOnAMountedOne() throws IOException {
+    String v = newVolume();
+    Path mount = store().create(v, QUOTA);
+    Files.writeString(mount.resolve("PG_VERSION"), "15");
+    assertThat(store().mount(v)).isEqualTo(mount);
+    assertThat(mount.resolve("PG_VERSION")).hasContent("15");
+
+    unmountBehindTheStoresBack(v);
+    assertThat(mount.resolve("PG_VERSION")).as("out of sight while unmounted").doesNotExist();
+    assertThat(store().mount(v)).isEqualTo(mount);
+    assertThat(mount.resolve("PG_VERSION")).hasContent("15");
   }
 
   @Test
@@ -163,6 +180,7 @@ public abstract class VolumeStoreContract {
     assertThatThrownBy(() -> store().destroySnapshot(missing, "s1")).isInstanceOf(NotFoundException.class);
     assertThatThrownBy(() -> store().usage(missing)).isInstanceOf(NotFoundException.class);
     assertThatThrownBy(() -> store().rollback(missing, "s1")).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> store().mount(missing)).isInstanceOf(NotFoundException.class);
   }
 
   @Test

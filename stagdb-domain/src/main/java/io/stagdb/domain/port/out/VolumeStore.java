@@ -53,4 +53,11 @@ public interface VolumeStore {
 
   /** Where a volume is mounted (whether or not it exists). */
   Path mountPath(String volume);
+
+  /**
+   * Mounts a volume unless it is mounted, and returns where. A host reboot or a restarted storage
+   * daemon can leave volumes unmounted: a container started on the bare directory would see an
+   * empty database, so every container start goes through here.
+   */
+  Path mount(String volume);
 }
