@@ -25,6 +25,11 @@ public record ReconcileReport(boolean dryRun, List<Action> actions) {
     MISSING_SNAPSHOT,
     /** An automatic snapshot whose last branch is gone: it is destroyed. */
     UNUSED_AUTOMATIC_SNAPSHOT,
+    /**
+     * A volume named after a known database that is neither its current volume nor home to a
+     * catalogued snapshot (a reset killed half-way, or its clean-up failed): it is destroyed.
+     */
+    LEFTOVER_VOLUME,
     /** A managed container no database owns: removed when configured to. */
     ORPHAN_CONTAINER,
     /** A volume no database owns: destroyed when configured to. */

@@ -117,7 +117,10 @@ public final class Reconciler {
       known.add(d.id());
       ownedVolumes.add(d.volume());
     });
-    catalog.snapshots().forEach(s -> catalogued.add(s.volume() + "@" + s.id().value()));
+    catalog.snapshots().forEach(s -> {
+      catalogued.add(s.volume() + "@" + s.id().value());
+      ownedVolumes.add(s.volume());   // an earlier volume of a reset branch, kept for its snapshots
+    });
     for (ManagedContainer container : runtime.list()) {
       if (!known.contains(container.id())) {
         actions.add(act(keep, Kind.ORPHAN_CONTAINER, container.name(),
@@ -129,11 +132,21 @@ public final class Reconciler {
           && !catalogued.contains(info.volume() + "@" + info.snapshot())) {
         actions.add(act(keep, Kind.ORPHAN_SNAPSHOT, info.volume() + "@" + info.snapshot(),
             "snapshot the catalog does not know", () -> volumes.destroySnapshot(info.volume(), info.snapshot())));
+      } else if (!info.isSnapshot() && !ownedVolumes.contains(info.volume()) && ownerOf(info.volume(), known) != null) {
+        actions.add(act(dryRun, Kind.LEFTOVER_VOLUME, info.volume(), "earlier or half-made volume of database "
+            + ownerOf(info.volume(), known).value() + " (a reset did not finish its clean-up)",
+            () -> volumes.destroy(info.volume(), false)));
       } else if (!info.isSnapshot() && !ownedVolumes.contains(info.volume())) {
         actions.add(act(keep, Kind.ORPHAN_VOLUME, info.volume(), "volume no database owns",
             () -> volumes.destroy(info.volume(), false)));
       }
     }
+  }
+
+  /** The known database a volume is named after: its first volume is its id, later ones (resets) {@code <id>-<suffix>}. */
+  private static DatabaseId ownerOf(String volume, Set<DatabaseId> known) {
+    return known.stream().filter(id -> volume.equals(id.value()) || volume.startsWith(id.value() + "-"))
+        .findFirst().orElse(null);
   }
 
   private void undoCreate(Database database) {

@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -211,13 +212,21 @@ public final class StagDbService implements StagDb {
     finishDelete(deleting);
   }
 
-  /** Removes the container, the volume and the rows of a database already marked DELETING. */
+  /**
+   * Removes the container, the volumes and the rows of a database already marked DELETING: its
+   * current volume and the earlier ones a reset left to the snapshots taken before it.
+   */
   void finishDelete(Database database) {
     ignoreMissing(() -> runtime.remove(database.id()));
-    if (volumes.exists(database.volume())) {
-      volumes.destroy(database.volume(), false);
-    }
     List<Snapshot> own = catalog.snapshots().stream().filter(s -> s.database().equals(database.id())).toList();
+    Set<String> ownVolumes = new LinkedHashSet<>();
+    ownVolumes.add(database.volume());
+    own.forEach(s -> ownVolumes.add(s.volume()));
+    for (String volume : ownVolumes) {
+      if (volumes.exists(volume)) {
+        volumes.destroy(volume, false);
+      }
+    }
     catalog.transact(tx -> {
       Instant now = clock.instant();
       for (Snapshot snapshot : own) {
@@ -321,6 +330,21 @@ public final class StagDbService implements StagDb {
       tx.emit(Event.of(EventType.SNAPSHOT_DELETED, clock.instant(), snapshotData(snapshot)));
       return null;
     });
+    afterCommit("destroy the earlier volume of " + snapshot.databaseName() + " that held only snapshot " + snapshot.name(),
+        () -> destroyVolumeIfUnused(snapshot.volume()));
+  }
+
+  /**
+   * Destroys a volume nothing uses: no database's current volume, and home to no catalogued
+   * snapshot. A reset leaves the branch's earlier volume to the snapshots taken on it; the last of
+   * them takes it along.
+   */
+  void destroyVolumeIfUnused(String volume) {
+    boolean used = catalog.databases().stream().anyMatch(d -> d.volume().equals(volume))
+        || catalog.snapshots().stream().anyMatch(s -> s.volume().equals(volume));
+    if (!used && volumes.exists(volume)) {
+      volumes.destroy(volume, false);
+    }
   }
 
   /** Automatic snapshots exist only for their branches: the last branch takes its snapshot along. */
@@ -455,7 +479,7 @@ public final class StagDbService implements StagDb {
         return d;
       });
       undo = new Undo();   // committed: from here on, clean-up failures must not undo the reset
-      afterCommit("destroy the old volume of " + branch.name(), () -> volumes.destroy(branch.volume(), false));
+      afterCommit("destroy the old volume of " + branch.name(), () -> destroyVolumeIfUnused(branch.volume()));
       if (!branch.origin().equals(target.id())) {
         afterCommit("drop the unused automatic snapshot of " + branch.name(),
             () -> dropAutomaticSnapshotIfUnused(branch.origin()));

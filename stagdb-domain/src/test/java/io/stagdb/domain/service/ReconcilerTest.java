@@ -121,6 +121,23 @@ class ReconcilerTest {
   }
 
   @Test
+  void destroysTheLeftoverVolumesOfResetsButKeepsThoseHoldingSnapshots() {
+    Database db = createPg("reset-me");
+    String leftover = db.id().value() + "-a1b2c3";
+    stag.volumes.create(leftover, 1L << 30);
+    stag.volumes.create("stray-volume", 1L << 30);
+
+    ReconcileReport report = stag.reconciler(false).reconcile(false);
+    assertThat(report.actions()).filteredOn(a -> a.kind() == Kind.LEFTOVER_VOLUME)
+        .singleElement().satisfies(a -> {
+          assertThat(a.subject()).isEqualTo(leftover);
+          assertThat(a.applied()).isTrue();
+        });
+    assertThat(stag.volumeNames()).as("a volume of no known database waits for removeOrphans")
+        .containsExactlyInAnyOrder(db.volume(), "stray-volume");
+  }
+
+  @Test
   void marksDatabasesWhoseVolumeIsGoneFailedAndDropsMissingSnapshots() {
     Database db = createPg("victim");
     stag.service.snapshot(db.name(), SnapshotName.of("lost-snap"));

@@ -334,6 +334,33 @@ class StagDbServiceTest {
   }
 
   @Test
+  void aResetKeepsTheSnapshotsTakenOfTheBranchBeforeItUntilTheyAreDeleted() throws IOException {
+    Database source = createPg("keep-src");
+    Files.writeString(data(source).resolve("row.txt"), "v1");
+    service.snapshot(source.name(), snap("base"));
+    Database branch = service.branchFromSnapshot(snap("base"), CreateBranch.named(name("work")));
+    Files.writeString(data(branch).resolve("row.txt"), "work in progress");
+    service.snapshot(branch.name(), snap("wip"));
+
+    Database reset = service.reset(branch.name(), null);
+    assertThat(data(reset).resolve("row.txt")).hasContent("v1");
+    Database fromWip = service.branchFromSnapshot(snap("wip"), CreateBranch.named(name("from-wip")));
+    assertThat(data(fromWip).resolve("row.txt")).hasContent("work in progress");
+    assertThat(stag.volumeNames()).as("the earlier volume stays for its snapshot")
+        .containsExactlyInAnyOrder(source.volume(), branch.volume(), reset.volume(), fromWip.volume());
+
+    service.deleteSnapshot(snap("wip"), true);
+    assertThat(stag.volumeNames()).as("the last snapshot takes the earlier volume along")
+        .containsExactlyInAnyOrder(source.volume(), reset.volume());
+
+    service.snapshot(reset.name(), snap("wip-2"));
+    service.reset(reset.name(), null);
+    service.delete(reset.name(), false);
+    assertThat(stag.volumeNames()).as("deleting the branch takes its earlier volumes along").containsExactly(source.volume());
+    assertThat(stag.volumeSnapshots()).hasSize(1);
+  }
+
+  @Test
   void resetToAnotherSnapshotOfTheSameOriginOnly() throws IOException {
     Database source = createPg("multi");
     Files.writeString(data(source).resolve("row.txt"), "v1");
