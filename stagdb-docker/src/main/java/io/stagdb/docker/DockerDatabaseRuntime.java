@@ -138,11 +138,16 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     EngineClient.Endpoint endpoint = endpoint(inspected);
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = "no answer yet";
+    int restarts = restartCount(inspected);
     while (true) {
-      InspectContainerResponse.ContainerState state = inspect(container).getState();
-      if (!Boolean.TRUE.equals(state.getRunning()) && !Boolean.TRUE.equals(state.getRestarting())) {
+      InspectContainerResponse now = inspect(container);
+      InspectContainerResponse.ContainerState state = now.getState();
+      boolean alive = Boolean.TRUE.equals(state.getRunning()) || Boolean.TRUE.equals(state.getRestarting());
+      if (!alive || restartCount(now) > restarts) {
+        // a crash loop (Docker restarting an engine that keeps exiting) fails now, not at the timeout
         throw new InfrastructureException(nameOf(inspected) + " exited with code " + state.getExitCodeLong()
-            + " before accepting connections; last log lines:\n" + tail(container, LOG_LINES_IN_ERRORS));
+            + (alive ? " and Docker is restarting it" : "") + " before accepting connections; last log lines:\n"
+            + tail(container, LOG_LINES_IN_ERRORS));
       }
       long left = deadline - System.nanoTime();
       try {
@@ -159,6 +164,10 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       }
       pause(50);
     }
+  }
+
+  private static int restartCount(InspectContainerResponse inspected) {
+    return inspected.getRestartCount() == null ? 0 : inspected.getRestartCount();
   }
 
   @Override

@@ -85,6 +85,26 @@ class DockerDatabaseRuntimeIT extends DatabaseRuntimeContract {
     }
   }
 
+  /** An engine that keeps exiting while Docker keeps restarting it fails the wait at once, with its log. */
+  @Test
+  void aCrashLoopFailsTheWaitForReadinessAtOnceWithTheEnginesLog() {
+    ContainerSpec good = newSpec();
+    ContainerSpec spec = new ContainerSpec(good.id(), good.name(), good.engine(), good.resources(), good.hostPort(),
+        good.credentials(), java.util.Map.of("POSTGRES_INITDB_ARGS", "--no-such-initdb-option"), good.dataPath(), good.labels());
+    runtime.run(spec);
+    try {
+      long started = System.nanoTime();
+      assertThatThrownBy(() -> runtime.awaitReady(spec.id(), spec.credentials(), java.time.Duration.ofSeconds(120)))
+          .isInstanceOf(InfrastructureException.class)
+          .hasMessageContaining("exited with code")
+          .hasMessageContaining("no-such-initdb-option");
+      assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("long before the timeout")
+          .isLessThan(java.time.Duration.ofSeconds(60));
+    } finally {
+      runtime.remove(spec.id());
+    }
+  }
+
   private static int sql(ContainerSpec spec, String statement) throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + spec.hostPort() + "/postgres",
         spec.credentials().username(), spec.credentials().password()); Statement s = c.createStatement()) {
