@@ -59,7 +59,8 @@ public final class StagDbEngine implements StagDb, AutoCloseable {
     SqliteDatabase db = SqliteDatabase.open(config.catalogFile());
     DockerDatabaseRuntime docker = null;
     try {
-      ZfsVolumeStore volumes = ZfsVolumeStore.open(config.zfsRoot(), config.mountDir(), ZfsMode.parse(config.zfsMode()));
+      ZfsVolumeStore volumes = ZfsVolumeStore.open(config.zfsRoot(), config.mountDir(), ZfsMode.parse(config.zfsMode()),
+          config.zfsCommand());
       Map<String, String> instanceLabels = new LinkedHashMap<>(config.containerLabels());
       instanceLabels.put("io.stagdb.root", config.zfsRoot());
       docker = DockerDatabaseRuntime.connect(new DockerSettings(config.dockerHost(), config.bindAddress(), config.images(),

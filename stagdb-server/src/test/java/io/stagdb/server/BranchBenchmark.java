@@ -141,7 +141,7 @@ public final class BranchBenchmark {
     client.deleteDatabase("bench-maria", true);
   }
 
-  private static void pgbench(Dto.Database db, int scale) throws Exception {
+  static void pgbench(Dto.Database db, int scale) throws Exception {
     run(List.of("pgbench", "-q", "-i", "-s", Integer.toString(scale), "-h", "127.0.0.1", "-p",
         Integer.toString(db.connection().port()), "-U", "postgres", "postgres"), db.connection().password());
   }
@@ -162,7 +162,7 @@ public final class BranchBenchmark {
     return DriverManager.getConnection(url, db.connection().username(), db.connection().password());
   }
 
-  private static void selectOne(Dto.Database db, String database) throws SQLException {
+  static void selectOne(Dto.Database db, String database) throws SQLException {
     try (Connection c = connect(db, database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
       rs.next();
     }

@@ -54,7 +54,10 @@ final class ServerProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("STAGDB_") && !k.equals("STAGDB_REQUIRE_INFRA"));
     builder.environment().putAll(env);
-    return new ServerProcess(builder.start());
+    Process process = builder.start();
+    // an interrupted test run (Ctrl-C, SIGTERM) takes its servers along; the next run's sweep does the rest
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-server-process"));
+    return new ServerProcess(process);
   }
 
   /** Waits for the "is up" line; fails with the output if the process dies or takes longer than {@code timeout}. */

@@ -47,6 +47,7 @@ public final class ConfigLoader {
       key("dataDir", "/var/lib/stagdb", "data directory: catalog (catalog.db, mode 0600) and mounts"),
       key("zfs.root", "stagdb/databases", "ZFS dataset under which every volume lives; nothing outside it is touched"),
       key("zfs.mode", "auto", "how to talk to ZFS: auto (libzfs_core when usable, else the zfs command), native, cli"),
+      key("zfs.command", "zfs", "the zfs executable (a path, or a name looked up on PATH), run without a shell for what libzfs_core does not do"),
       new Key("zfs.mountDir", c -> Path.of(c.get("dataDir")).resolve("mounts").toString(), "where volumes are mounted (default: <dataDir>/mounts)"),
       key("docker.host", "", "Docker engine address, e.g. unix:///var/run/docker.sock (default: DOCKER_HOST or the local socket)"),
       key("docker.bindAddress", "0.0.0.0", "host address database ports are published on"),
@@ -213,7 +214,7 @@ public final class ConfigLoader {
       throw new ConfigException("config keys resources.*: " + e.getMessage() + " (defaults must lie within min and max)");
     }
     return new ServerConfig(nonBlank("api.host", get("api.host")), apiPort, nonBlank("api.publicHost", get("api.publicHost")),
-        path("dataDir"), root, mode, path("zfs.mountDir"), get("docker.host").isBlank() ? null : get("docker.host"),
+        path("dataDir"), root, mode, nonBlank("zfs.command", get("zfs.command")), path("zfs.mountDir"), get("docker.host").isBlank() ? null : get("docker.host"),
         nonBlank("docker.bindAddress", get("docker.bindAddress")), bool("docker.pullImages"), bool("docker.mongoReplicaSet"),
         get("docker.containerPrefix"), labels, new PortRange(first, last), images, policy,
         positive("rateLimit.requestsPerSecond"), positive("rateLimit.burst"), positive("rateLimit.failedAuthPerMinute"),

@@ -18,6 +18,7 @@ public record ServerConfig(
     Path dataDir,
     String zfsRoot,
     String zfsMode,
+    String zfsCommand,
     Path mountDir,
     String dockerHost,
     String bindAddress,
