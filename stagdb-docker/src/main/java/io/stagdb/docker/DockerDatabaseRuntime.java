@@ -166,6 +166,16 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     }
   }
 
+  /** The volume a container runs on: the parent of the engine-files directory bound into it. */
+  private static Path volumeOf(InspectContainerResponse inspected) {
+    if (inspected.getMounts() == null) {
+      return null;
+    }
+    return inspected.getMounts().stream().filter(m -> m.getSource() != null)
+        .map(m -> Path.of(m.getSource())).filter(p -> p.getFileName() != null && p.getFileName().toString().equals(ENGINE_FILES))
+        .map(Path::getParent).findFirst().orElse(null);
+  }
+
   private static int restartCount(InspectContainerResponse inspected) {
     return inspected.getRestartCount() == null ? 0 : inspected.getRestartCount();
   }
@@ -241,10 +251,12 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       if (id == null || !id.matches("db-[0-9a-f]{12}")) {
         continue;
       }
-      InspectContainerResponse.ContainerState state = inspect(c.getId()).getState();
+      InspectContainerResponse inspected = inspect(c.getId());
+      InspectContainerResponse.ContainerState state = inspected.getState();
       ContainerState mapped = stateOf(state);
       result.add(new ManagedContainer(new DatabaseId(id), nameOf(c),
-          mapped, mapped == ContainerState.RUNNING ? null : state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue()));
+          mapped, mapped == ContainerState.RUNNING ? null : state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue(),
+          volumeOf(inspected)));
     }
     return result;
   }

@@ -483,10 +483,20 @@ public final class FaultCampaign implements AutoCloseable {
 
   /** Takes every free byte of the pool with a reservation on a dataset of this run (swept if the run dies). */
   private void fillPool() {
-    long available = Long.parseLong(TestHost.exec(List.of("zfs", "get", "-Hp", "-o", "value", "available",
-        TestHost.POOL)).stdout().strip());
-    mustRun(List.of("zfs", "create", "-o", "mountpoint=none", "-o", "refreservation=" + Math.max(0, available - (1 << 20)),
-        ballast));
+    // the engines write meanwhile: leave a little less each time the pool moved under us
+    for (int attempt = 1; ; attempt++) {
+      long available = Long.parseLong(TestHost.exec(List.of("zfs", "get", "-Hp", "-o", "value", "available",
+          TestHost.POOL)).stdout().strip());
+      long reserve = Math.max(0, available - ((long) attempt << 22));
+      TestHost.Result r = TestHost.exec(List.of("zfs", "create", "-o", "mountpoint=none", "-o", "refreservation=" + reserve,
+          ballast));
+      if (r.ok()) {
+        return;
+      }
+      if (attempt == 5) {
+        throw new IllegalStateException("cannot fill the pool: " + r.stderr());
+      }
+    }
   }
 
   private void releasePool() {

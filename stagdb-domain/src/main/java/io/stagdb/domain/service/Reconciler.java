@@ -13,6 +13,7 @@ import io.stagdb.domain.port.out.VolumeStore;
 import io.stagdb.domain.error.NotFoundException;
 import io.stagdb.domain.service.ReconcileReport.Action;
 import io.stagdb.domain.service.ReconcileReport.Kind;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -56,9 +57,16 @@ public final class Reconciler {
     Set<String> volumeNames = new HashSet<>();
     volumes.list().stream().filter(i -> !i.isSnapshot()).forEach(i -> volumeNames.add(i.volume()));
     Map<DatabaseId, ContainerState> states = new HashMap<>();
-    runtime.list().forEach(c -> states.put(c.id(), c.state()));
+    Map<DatabaseId, Path> onVolume = new HashMap<>();
+    runtime.list().forEach(c -> {
+      states.put(c.id(), c.state());
+      if (c.dataPath() != null) {
+        onVolume.put(c.id(), c.dataPath());
+      }
+    });
     for (Database database : catalog.databases()) {
       ContainerState state = states.getOrDefault(database.id(), ContainerState.MISSING);
+      Path runsOn = onVolume.get(database.id());
       switch (database.status()) {
         case CREATING -> actions.add(act(dryRun, Kind.UNDO_CREATE, database, "created only half-way",
             () -> undoCreate(database)));
@@ -70,6 +78,14 @@ public final class Reconciler {
             if (database.status() != DatabaseStatus.FAILED) {
               actions.add(act(dryRun, Kind.MISSING_VOLUME, database, gone, () -> service.markFailed(database, gone)));
             }
+          } else if (runsOn != null && !runsOn.equals(volumes.mountPath(database.volume()))) {
+            actions.add(act(dryRun, Kind.RECREATE_CONTAINER, database, "container runs on " + runsOn.getFileName()
+                + ", not on the catalogued volume (a reset was interrupted)", () -> {
+                  runtime.remove(database.id());
+                  if (database.status() == DatabaseStatus.RUNNING) {
+                    runtime.run(service.spec(database, volumes.mount(database.volume())));
+                  }
+                }));
           } else if (database.status() == DatabaseStatus.RUNNING && state == ContainerState.MISSING) {
             actions.add(act(dryRun, Kind.RECREATE_CONTAINER, database, "container is gone",
                 () -> runtime.run(service.spec(database, volumes.mount(database.volume())))));

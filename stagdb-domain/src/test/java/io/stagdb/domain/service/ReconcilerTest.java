@@ -121,6 +121,23 @@ class ReconcilerTest {
   }
 
   @Test
+  void movesAContainerLeftOnAnInterruptedResetsVolumeBackToTheCataloguedOne() throws IOException {
+    Database db = createPg("half-reset");
+    Files.writeString(stag.volumes.mountPath(db.volume()).resolve("rows"), "committed");
+    String halfMade = db.id().value() + "-d5c08a";
+    stag.volumes.create(halfMade, 1L << 30);
+    stag.runtime.remove(db.id());
+    stag.runtime.run(stag.service.spec(db, stag.volumes.mountPath(halfMade)));   // killed before the catalog moved
+
+    ReconcileReport report = stag.reconciler(false).reconcile(false);
+    assertThat(report.actions()).extracting(ReconcileReport.Action::kind)
+        .containsExactly(Kind.RECREATE_CONTAINER, Kind.LEFTOVER_VOLUME);
+    assertThat(report.actions()).allMatch(ReconcileReport.Action::applied);
+    assertThat(stag.runtime.specOf(db.id()).dataPath()).isEqualTo(stag.volumes.mountPath(db.volume()));
+    assertThat(stag.volumeNames()).containsExactly(db.volume());
+  }
+
+  @Test
   void destroysTheLeftoverVolumesOfResetsButKeepsThoseHoldingSnapshots() {
     Database db = createPg("reset-me");
     String leftover = db.id().value() + "-a1b2c3";

@@ -154,7 +154,8 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
   public synchronized List<ManagedContainer> list() {
     faults.check("runtime.list");
     return containers.values().stream()
-        .map(c -> new ManagedContainer(c.spec.id(), "stagdb-" + c.spec.name(), c.state, c.exitCode)).toList();
+        .map(c -> new ManagedContainer(c.spec.id(), "stagdb-" + c.spec.name(), c.state, c.exitCode,
+            c.spec.dataPath())).toList();
   }
 
   @Override
