@@ -16,7 +16,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,20 +61,20 @@ class DockerDatabaseRuntimeIT extends DatabaseRuntimeContract {
   void refusesToStartOnAnUnmountedVolumeAndServesTheDataOnceItIsMountedAgain() throws SQLException {
     ContainerSpec spec = newSpec();
     String dataset = TestHost.datasetFor("docker-contract") + "/" + spec.id().value();
-    zfs("create", "-o", "mountpoint=" + spec.dataPath(), dataset);
+    TestHost.zfs("create", "-o", "mountpoint=" + spec.dataPath(), dataset);
     try {
       runtime.run(spec);
       runtime.awaitReady(spec.id(), spec.credentials(), readyTimeout());
       sql(spec, "CREATE TABLE kept AS SELECT 42 AS answer");
       runtime.stop(spec.id());
-      zfs("unmount", dataset);
+      TestHost.zfs("unmount", dataset);
 
       assertThatThrownBy(() -> runtime.start(spec.id())).isInstanceOf(InfrastructureException.class);
       assertThat(runtime.state(spec.id())).isNotEqualTo(ContainerState.RUNNING);
       assertThat(Files.exists(spec.dataPath().resolve(DockerDatabaseRuntime.ENGINE_FILES)))
           .as("nothing initialised on the bare mount point").isFalse();
 
-      zfs("mount", dataset);
+      TestHost.zfs("mount", dataset);
       runtime.start(spec.id());
       runtime.awaitReady(spec.id(), spec.credentials(), readyTimeout());
       assertThat(sql(spec, "SELECT answer FROM kept")).isEqualTo(42);
@@ -116,12 +115,5 @@ class DockerDatabaseRuntimeIT extends DatabaseRuntimeContract {
         return rs.getInt(1);
       }
     }
-  }
-
-  private static void zfs(String... args) {
-    List<String> command = new java.util.ArrayList<>(List.of("zfs"));
-    command.addAll(List.of(args));
-    TestHost.Result r = TestHost.exec(command);
-    assertThat(r.ok()).as("%s: %s", command, r.stderr()).isTrue();
   }
 }

@@ -3,14 +3,11 @@ package io.stagdb.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagdb.domain.testkit.TestHost;
-import io.stagdb.domain.testkit.TestHost.Result;
 import io.stagdb.domain.testkit.TestPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,9 +39,9 @@ class HostSmokeIT {
   @Test
   void aCloneOfARunningPostgresDatasetServesTheSameDataInASecondContainer() throws Exception {
     String source = ROOT + "/smoke";
-    zfs("create", "-o", "mountpoint=none", ROOT);
-    zfs("create", "-o", "mountpoint=" + MOUNTS.resolve("smoke"), source);
-    String sourceMount = zfs("get", "-H", "-o", "value", "mountpoint", source).strip();
+    TestHost.zfs("create", "-o", "mountpoint=none", ROOT);
+    TestHost.zfs("create", "-o", "mountpoint=" + MOUNTS.resolve("smoke"), source);
+    String sourceMount = TestHost.zfs("get", "-H", "-o", "value", "mountpoint", source).strip();
 
     int sourcePort = TestPostgres.run("smoke-source", sourceMount, PASSWORD);
     try (Connection c = TestPostgres.connect(sourcePort, PASSWORD); Statement s = c.createStatement()) {
@@ -53,10 +50,10 @@ class HostSmokeIT {
       s.execute("CHECKPOINT");
     }
 
-    zfs("snapshot", source + "@s1");
+    TestHost.zfs("snapshot", source + "@s1");
     String clone = ROOT + "/smoke-clone";
-    zfs("clone", "-o", "mountpoint=" + MOUNTS.resolve("smoke-clone"), source + "@s1", clone);
-    String cloneMount = zfs("get", "-H", "-o", "value", "mountpoint", clone).strip();
+    TestHost.zfs("clone", "-o", "mountpoint=" + MOUNTS.resolve("smoke-clone"), source + "@s1", clone);
+    String cloneMount = TestHost.zfs("get", "-H", "-o", "value", "mountpoint", clone).strip();
 
     int clonePort = TestPostgres.run("smoke-clone", cloneMount, PASSWORD);
     try (Connection c = TestPostgres.connect(clonePort, PASSWORD); Statement s = c.createStatement();
@@ -70,13 +67,5 @@ class HostSmokeIT {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).isEqualTo("hello from the source");
     }
-  }
-
-  private static String zfs(String... args) {
-    List<String> command = new ArrayList<>(List.of("zfs"));
-    command.addAll(List.of(args));
-    Result r = TestHost.exec(command);
-    assertThat(r.exitCode()).as("%s: %s", command, r.stderr()).isZero();
-    return r.stdout();
   }
 }

@@ -41,8 +41,7 @@ class ZfsVolumeStoreIT extends VolumeStoreContract {
 
   @Override
   protected void unmountBehindTheStoresBack(String volume) {
-    TestHost.Result r = TestHost.exec(List.of("zfs", "unmount", store.dataset(volume)));
-    assertThat(r.ok()).as(r.stderr()).isTrue();
+    TestHost.zfs("unmount", store.dataset(volume));
   }
 
   @Test

@@ -148,13 +148,15 @@ public final class Reconciler {
           && !catalogued.contains(info.volume() + "@" + info.snapshot())) {
         actions.add(act(keep, Kind.ORPHAN_SNAPSHOT, info.volume() + "@" + info.snapshot(),
             "snapshot the catalog does not know", () -> volumes.destroySnapshot(info.volume(), info.snapshot())));
-      } else if (!info.isSnapshot() && !ownedVolumes.contains(info.volume()) && ownerOf(info.volume(), known) != null) {
-        actions.add(act(dryRun, Kind.LEFTOVER_VOLUME, info.volume(), "earlier or half-made volume of database "
-            + ownerOf(info.volume(), known).value() + " (a reset did not finish its clean-up)",
-            () -> volumes.destroy(info.volume(), false)));
       } else if (!info.isSnapshot() && !ownedVolumes.contains(info.volume())) {
-        actions.add(act(keep, Kind.ORPHAN_VOLUME, info.volume(), "volume no database owns",
-            () -> volumes.destroy(info.volume(), false)));
+        DatabaseId owner = ownerOf(info.volume(), known);
+        if (owner != null) {
+          actions.add(act(dryRun, Kind.LEFTOVER_VOLUME, info.volume(), "earlier or half-made volume of database "
+              + owner.value() + " (a reset did not finish its clean-up)", () -> volumes.destroy(info.volume(), false)));
+        } else {
+          actions.add(act(keep, Kind.ORPHAN_VOLUME, info.volume(), "volume no database owns",
+              () -> volumes.destroy(info.volume(), false)));
+        }
       }
     }
   }

@@ -174,6 +174,24 @@ public final class TestHost {
     throw new IllegalStateException("could not destroy " + dataset);
   }
 
+  /**
+   * Runs {@code zfs args…} on the test pool and returns its output; fails the test when it fails.
+   * Retries for a few seconds while zfs-fuse says "busy", as it does for a moment after an unmount.
+   */
+  public static String zfs(String... args) {
+    List<String> command = new ArrayList<>(List.of("zfs"));
+    command.addAll(List.of(args));
+    Result r = exec(command);
+    for (int attempt = 1; !r.ok() && r.stderr().contains("busy") && attempt < 20; attempt++) {
+      sleep(200);
+      r = exec(command);
+    }
+    if (!r.ok()) {
+      throw new AssertionError(command + " failed (exit " + r.exitCode() + "): " + r.stderr().strip());
+    }
+    return r.stdout();
+  }
+
   /** Deletes a directory tree that holds no mounts any more (a mount point refuses, and is kept). */
   private static void deleteTree(Path root) {
     if (!Files.exists(root)) {
