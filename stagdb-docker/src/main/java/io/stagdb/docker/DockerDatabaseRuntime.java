@@ -29,6 +29,7 @@ import io.stagdb.domain.port.out.ContainerSpec;
 import io.stagdb.domain.port.out.ContainerState;
 import io.stagdb.domain.port.out.DatabaseRuntime;
 import io.stagdb.domain.port.out.EngineStats;
+import io.stagdb.domain.port.out.LogFollower;
 import io.stagdb.domain.port.out.ManagedContainer;
 import io.stagdb.domain.port.out.RuntimeStats;
 import java.io.IOException;
@@ -45,7 +46,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,11 +66,17 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   public static final String ENGINE = "io.stagdb.engine";
   private static final int LOG_LINES_IN_ERRORS = 20;
 
+  /** Followed logs at once; each holds a connection of {@link #follows}. */
+  public static final int MAX_LOG_FOLLOWERS = 16;
+
   private final DockerClient docker;
+  /** For followed logs only: no response timeout (a quiet log is not a dead one), its own connections. */
+  private final DockerClient follows;
   private final DockerSettings settings;
 
-  DockerDatabaseRuntime(DockerClient docker, DockerSettings settings) {
+  DockerDatabaseRuntime(DockerClient docker, DockerClient follows, DockerSettings settings) {
     this.docker = docker;
+    this.follows = follows;
     this.settings = settings;
   }
 
@@ -78,10 +87,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       config.withDockerHost(settings.dockerHost());
     }
     DockerClientConfig built = config.build();
-    ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
-        .dockerHost(built.getDockerHost()).sslConfig(built.getSSLConfig())
-        .maxConnections(64).connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofMinutes(5)).build();
-    DockerClient client = DockerClientImpl.getInstance(built, http);
+    DockerClient client = client(built, 64, Duration.ofMinutes(5));
     try {
       client.pingCmd().exec();
     } catch (RuntimeException e) {
@@ -89,7 +95,14 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       throw new InfrastructureException("the Docker engine at " + built.getDockerHost() + " does not answer ("
           + e.getMessage() + "); start it (scripts/host-setup does) or set the docker host", e);
     }
-    return new DockerDatabaseRuntime(client, settings);
+    return new DockerDatabaseRuntime(client, client(built, MAX_LOG_FOLLOWERS, null), settings);
+  }
+
+  /** A client with its own connection pool; {@code responseTimeout} {@code null}: none. */
+  private static DockerClient client(DockerClientConfig config, int maxConnections, Duration responseTimeout) {
+    return DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
+        .dockerHost(config.getDockerHost()).sslConfig(config.getSSLConfig()).maxConnections(maxConnections)
+        .connectionTimeout(Duration.ofSeconds(5)).responseTimeout(responseTimeout).build());
   }
 
   @Override
@@ -297,6 +310,60 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     return readLog(require(id).getId(), tail, since);
   }
 
+  @Override
+  public LogFollower.Stream followLogs(DatabaseId id, int tail, Instant since, LogFollower follower) {
+    String container = require(id).getId();
+    var command = follows.logContainerCmd(container).withStdOut(true).withStdErr(true).withTail(tail)
+        .withFollowStream(true);
+    if (since != null) {
+      command = command.withSince((int) since.getEpochSecond());
+    }
+    AtomicBoolean ended = new AtomicBoolean();
+    Consumer<String> end = why -> {
+      if (ended.compareAndSet(false, true)) {
+        follower.end(why);
+      }
+    };
+    ResultCallback.Adapter<Frame> callback = command.exec(new ResultCallback.Adapter<>() {
+      @Override
+      public void onStart(java.io.Closeable stream) {
+        super.onStart(stream);
+        if (ended.get()) {   // closed before the response began: the adapter had no stream to close then
+          closeQuietly(stream);
+        }
+      }
+
+      @Override
+      public void onNext(Frame frame) {
+        if (ended.get()) {
+          return;
+        }
+        try {
+          follower.text(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (RuntimeException gone) {
+          closeQuietly(this);
+          end.accept("the follower stopped: " + gone.getMessage());
+        }
+      }
+
+      @Override
+      public void onError(Throwable error) {
+        closeQuietly(this);
+        end.accept("the log stream failed: " + error.getMessage());
+      }
+
+      @Override
+      public void onComplete() {
+        closeQuietly(this);
+        end.accept("the container stopped");
+      }
+    });
+    return () -> {
+      closeQuietly(callback);
+      end.accept("closed");
+    };
+  }
+
   /** The container's last {@code tail} log lines (stdout and stderr), from {@code since} if given. */
   private String readLog(String container, int tail, Instant since) {
     StringBuilder out = new StringBuilder();
@@ -340,6 +407,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
 
   @Override
   public void close() {
+    closeQuietly(follows);
     closeQuietly(docker);
   }
 

@@ -48,6 +48,12 @@ class DockerDatabaseRuntimeIT extends DatabaseRuntimeContract {
   }
 
   @Override
+  protected void makeTheEngineLog(ContainerSpec spec, String marker) {
+    assertThatThrownBy(() -> sql(spec, "SELECT * FROM " + marker))
+        .isInstanceOf(SQLException.class).hasMessageContaining(marker);   // PostgreSQL logs the ERROR
+  }
+
+  @Override
   protected ContainerSpec newSpec() {
     return DockerTestHost.spec(data, "postgresql", "15", "contract-password");
   }

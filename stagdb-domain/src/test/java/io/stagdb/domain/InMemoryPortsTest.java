@@ -55,12 +55,17 @@ class InMemoryPortsTest {
   class RuntimeTest extends DatabaseRuntimeContract {
     @TempDir
     Path dir;
-    private final DatabaseRuntime runtime = new InMemoryDatabaseRuntime(new Faults());
+    private final InMemoryDatabaseRuntime runtime = new InMemoryDatabaseRuntime(new Faults());
     private int port = 20000;
 
     @Override
     protected DatabaseRuntime runtime() {
       return runtime;
+    }
+
+    @Override
+    protected void makeTheEngineLog(ContainerSpec spec, String marker) {
+      runtime.log(spec.id(), "ERROR: relation \"" + marker + "\" does not exist");
     }
 
     @Override

@@ -66,6 +66,7 @@ public final class StagDbHttpApi implements AutoCloseable {
   private final Webhooks webhooks;
   private final ApiSettings settings;
   private final RateLimits limits;
+  private final LogStreams logStreams;
   private final ExecutorService background = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "stagdb-async-create");
     t.setDaemon(true);
@@ -85,6 +86,7 @@ public final class StagDbHttpApi implements AutoCloseable {
     this.webhooks = Objects.requireNonNull(webhooks);
     this.settings = Objects.requireNonNull(settings);
     this.limits = new RateLimits(settings);
+    this.logStreams = new LogStreams(settings.maxLogStreams());
   }
 
   /** Every route the API serves; the OpenAPI document describes exactly these. */
@@ -175,6 +177,7 @@ public final class StagDbHttpApi implements AutoCloseable {
   /** Stops accepting requests and lets those in flight finish (up to the configured shutdown timeout). */
   @Override
   public void close() {
+    logStreams.close();
     if (app != null) {
       app.stop();
     }
@@ -318,11 +321,27 @@ public final class StagDbHttpApi implements AutoCloseable {
     ctx.json(view(stagDb.reset(databaseName(ctx), snapshot == null ? null : SnapshotName.of("snapshot", snapshot))));
   }
 
-  private void logs(Context ctx) {
-    int tail = intParam(ctx, "tail", 100, 1, 10_000);
+  private void logs(Context ctx) throws Exception {
+    int tail = intParam(ctx, "tail", 100, 0, 10_000);
     String since = ctx.queryParam("since");
     Instant from = since == null ? null : instantOrAgo("since", since);
-    ctx.contentType("text/plain; charset=utf-8").result(stagDb.logs(databaseName(ctx), tail, from));
+    DatabaseName name = databaseName(ctx);
+    if (!booleanParam(ctx, "follow", false)) {
+      ctx.contentType("text/plain; charset=utf-8").result(stagDb.logs(name, tail, from));
+      return;
+    }
+    if (!LogStreams.EVENT_STREAM.equals(ctx.header("Accept"))) {
+      throw new Rejection(Problems.problem("not-acceptable", "Not acceptable", 406,
+          "follow=true streams Server-Sent Events: send 'Accept: " + LogStreams.EVENT_STREAM + "'",
+          ctx.path(), null, null, null));
+    }
+    if (logStreams.full()) {
+      ctx.header("Retry-After", "10");
+      throw new Rejection(Problems.problem("too-many-log-streams", "Too many log streams", 503,
+          "the server follows " + settings.maxLogStreams() + " logs already; retry later", ctx.path(), null, null, null));
+    }
+    stagDb.get(name);   // 404 before the stream is committed
+    logStreams.stream(ctx, follower -> stagDb.followLogs(name, tail, from, follower));
   }
 
   private CreateBranch branchRequest(Dto.CreateBranch body) {

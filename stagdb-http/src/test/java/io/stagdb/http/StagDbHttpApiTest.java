@@ -363,4 +363,103 @@ class StagDbHttpApiTest {
     assertThat(new Dto.Connection("h", 1, "u", "hunter2", "d").toString()).doesNotContain("hunter2");
     assertThat(new Dto.ApiKey("k1", "n", "admin", null, null, "stagdb_k1_secret").toString()).doesNotContain("secret");
   }
+
+  // ---- followed logs (Server-Sent Events) ----
+
+  /** Follows {@code name}'s log with the client on another thread; lines land in {@code lines}. */
+  private java.util.concurrent.CompletableFuture<String> follow(StagDbClient client, String name, List<String> lines,
+      int keepFor) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> client.followLogs(name, 10, line -> {
+      lines.add(line);
+      return lines.size() < keepFor;
+    }));
+  }
+
+  private static void awaitLine(List<String> lines, String marker) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (lines.stream().noneMatch(l -> l.contains(marker))) {
+      assertThat(System.currentTimeMillis()).as("'%s' among %s", marker, lines).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void aFollowedLogStreamsTheTailThenNewLinesAndEndsWhenTheDatabaseStops() throws Exception {
+    StagDbClient client = f.client();
+    client.createDatabase(new Dto.CreateDatabase("tailed", "postgresql", "15", null));
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var followed = follow(client, "tailed", lines, Integer.MAX_VALUE);
+    awaitLine(lines, "ready to accept connections");
+
+    var id = f.stag.service.get(io.stagdb.domain.model.DatabaseName.of("tailed")).id();
+    f.stag.runtime.log(id, "ERROR:  relation \"nope\" does not exist");
+    f.stag.runtime.log(id, "STATEMENT:  SELECT * FROM nope");
+    awaitLine(lines, "STATEMENT:  SELECT * FROM nope");
+    assertThat(lines).containsSubsequence("ERROR:  relation \"nope\" does not exist", "STATEMENT:  SELECT * FROM nope");
+    assertThat(followed).isNotDone();
+
+    // on the wire: what curl -N shows
+    var request = java.net.http.HttpRequest.newBuilder(f.base().resolve("/v1/databases/tailed/logs?follow=true&tail=1"))
+        .header("Authorization", "Bearer " + f.standardKey).header("Accept", "text/event-stream").build();
+    var raw = f.http.send(request, HttpResponse.BodyHandlers.ofLines());
+    assertThat(raw.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+    try (var wire = raw.body()) {
+      assertThat(wire.limit(3)).containsExactly("event: log", "data: STATEMENT:  SELECT * FROM nope", "");
+    }
+
+    client.stop("tailed");
+    assertThat(followed.get(10, java.util.concurrent.TimeUnit.SECONDS)).contains("stopped");
+  }
+
+  @Test
+  void aClientThatStopsReadingIsLetGoAndTheServerClosingEndsEveryStream() throws Exception {
+    StagDbClient client = f.client();
+    client.createDatabase(new Dto.CreateDatabase("left", "postgresql", "15", null));
+    client.createDatabase(new Dto.CreateDatabase("kept", "postgresql", "15", null));
+    var left = f.stag.service.get(io.stagdb.domain.model.DatabaseName.of("left")).id();
+
+    List<String> first = new java.util.concurrent.CopyOnWriteArrayList<>();
+    assertThat(follow(client, "left", first, 1).get(10, java.util.concurrent.TimeUnit.SECONDS))
+        .isEqualTo("stopped by the caller");
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (f.stag.runtime.followers(left) > 0) {   // found out on a write to the closed connection
+      assertThat(System.currentTimeMillis()).as("the server lets the stream go").isLessThan(deadline);
+      f.stag.runtime.log(left, "LOG:  something happened");
+      Thread.sleep(50);
+    }
+
+    List<String> second = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var kept = follow(client, "kept", second, Integer.MAX_VALUE);
+    awaitLine(second, "ready");
+    f.api.close();
+    assertThat(kept.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("the server is shutting down");
+  }
+
+  @Test
+  void followingNeedsTheEventStreamTypeAnExistingDatabaseAndAFreeSlot() throws Exception {
+    f.close();
+    f = new ApiFixture(dir, ApiSettings.defaults("db.example.test").withMaxLogStreams(1));
+    StagDbClient client = f.client();
+    client.createDatabase(new Dto.CreateDatabase("busy", "postgresql", "15", null));
+
+    assertProblem(f.raw("GET", "/v1/databases/busy/logs?follow=true", f.standardKey, null, null), 406, "not-acceptable");
+    assertProblem(f.raw("GET", "/v1/databases/busy/logs?follow=maybe", f.standardKey, null, null), 400, "invalid-request");
+    assertProblem(f.raw("GET", "/v1/databases/busy/logs?tail=-1", f.standardKey, null, null), 400, "invalid-request");
+    assertThatThrownBy(() -> client.followLogs("missing", 10, line -> true))
+        .isInstanceOf(StagDbApiException.NotFound.class);
+
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var open = follow(client, "busy", lines, Integer.MAX_VALUE);
+    awaitLine(lines, "ready");
+    assertThatThrownBy(() -> client.followLogs("busy", 10, line -> true)).isInstanceOfSatisfying(
+        StagDbApiException.class, e -> {
+          assertThat(e.status()).isEqualTo(503);
+          assertThat(e.problem().type()).endsWith("too-many-log-streams");
+        });
+    client.stop("busy");
+    assertThat(open.get(10, java.util.concurrent.TimeUnit.SECONDS)).contains("stopped");
+    assertThat(client.followLogs("busy", 10, line -> true)).as("a stopped database: its tail, then the end")
+        .contains("not running");
+  }
+
 }

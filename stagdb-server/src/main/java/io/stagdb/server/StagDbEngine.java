@@ -240,6 +240,12 @@ public final class StagDbEngine implements StagDb, AutoCloseable {
     return service.logs(name, tail, since);
   }
 
+  @Override
+  public io.stagdb.domain.port.out.LogFollower.Stream followLogs(DatabaseName name, int tail, Instant since,
+      io.stagdb.domain.port.out.LogFollower follower) {
+    return service.followLogs(name, tail, since, follower);
+  }
+
   /** Closes the catalog and the Docker connection; databases keep running. */
   @Override
   public void close() {

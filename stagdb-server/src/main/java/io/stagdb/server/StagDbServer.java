@@ -1,6 +1,7 @@
 package io.stagdb.server;
 
 import io.stagdb.domain.service.ReconcileReport;
+import io.stagdb.docker.DockerDatabaseRuntime;
 import io.stagdb.http.ApiSettings;
 import io.stagdb.http.StagDbHttpApi;
 import io.stagdb.server.config.ServerConfig;
@@ -38,7 +39,7 @@ public final class StagDbServer implements AutoCloseable {
           a.applied() ? " (done)" : a.error() != null ? " (failed: " + a.error() + ")" : " (reported only)"));
       api = new StagDbHttpApi(engine, engine.apiKeys(), engine.webhooks(), new ApiSettings(config.publicHost(),
           config.requestsPerSecond(), config.burst(), config.failedAuthPerMinute(), 1 << 20, version,
-          config.shutdownTimeout()));
+          config.shutdownTimeout(), DockerDatabaseRuntime.MAX_LOG_FOLLOWERS));
       port = api.start(config.apiHost(), config.apiPort());
     } catch (RuntimeException e) {
       engine.close();

@@ -163,6 +163,21 @@ class ServerIT {
   }
 
   @Test
+  void aFollowedLogShowsTheEnginesNewLinesAsTheyAreWrittenAndEndsWhenTheDatabaseStops() throws Exception {
+    Dto.Database db = createWithUsers("followed");
+    List<String> lines = new CopyOnWriteArrayList<>();
+    java.util.concurrent.CompletableFuture<String> followed = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> client.followLogs("followed", 5, line -> lines.add(line)));
+    await(() -> lines.stream().anyMatch(l -> l.contains("ready to accept connections")));
+    assertThatThrownBy(() -> execute(db, "SELECT * FROM no_such_table_7f3a")).isInstanceOf(SQLException.class);
+    await(() -> lines.stream().anyMatch(l -> l.contains("no_such_table_7f3a")));
+    assertThat(followed).isNotDone();
+    client.stop("followed");
+    assertThat(followed.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("the container stopped");
+    assertThat(lines).anySatisfy(l -> assertThat(l).contains("database system is shut down"));
+  }
+
+  @Test
   void webhooksAreSignedRetriedAndSurviveARestart() throws Exception {
     String secret = "webhook-secret-0123456789";
     List<JsonNode> received = new CopyOnWriteArrayList<>();

@@ -20,6 +20,7 @@ import io.stagdb.domain.port.in.DatabaseFilter;
 import io.stagdb.domain.port.in.DatabaseStats;
 import io.stagdb.domain.port.in.StagDb;
 import io.stagdb.domain.port.out.Catalog;
+import io.stagdb.domain.port.out.LogFollower;
 import io.stagdb.domain.port.out.CatalogReader;
 import io.stagdb.domain.port.out.ContainerSpec;
 import io.stagdb.domain.port.out.ContainerState;
@@ -502,10 +503,19 @@ public final class StagDbService implements StagDb {
 
   @Override
   public String logs(DatabaseName name, int tail, Instant since) {
-    if (tail < 1 || tail > 10_000) {
-      throw new InvalidRequestException("tail", "must be between 1 and 10000 (got " + tail + ")");
+    return runtime.logs(requireDatabase(catalog, name).id(), checkTail(tail), since);
+  }
+
+  @Override
+  public LogFollower.Stream followLogs(DatabaseName name, int tail, Instant since, LogFollower follower) {
+    return runtime.followLogs(requireDatabase(catalog, name).id(), checkTail(tail), since, follower);
+  }
+
+  private static int checkTail(int tail) {
+    if (tail < 0 || tail > 10_000) {
+      throw new InvalidRequestException("tail", "must be between 0 and 10000 (got " + tail + ")");
     }
-    return runtime.logs(requireDatabase(catalog, name).id(), tail, since);
+    return tail;
   }
 
   /** Deletes every branch whose TTL has passed; returns their names. Used by the reaper. */

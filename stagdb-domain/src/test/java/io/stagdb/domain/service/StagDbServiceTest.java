@@ -20,6 +20,7 @@ import io.stagdb.domain.port.in.CreateBranch;
 import io.stagdb.domain.port.in.CreateDatabase;
 import io.stagdb.domain.port.in.DatabaseFilter;
 import io.stagdb.domain.port.out.ContainerState;
+import io.stagdb.domain.testkit.RecordingLogFollower;
 import io.stagdb.domain.testkit.InMemoryStagDb;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -414,7 +415,23 @@ class StagDbServiceTest {
     service.stop(db.name());
     assertThat(service.stats(db.name()).runtime()).isNull();
     assertThat(service.stats(db.name()).engine()).isNull();
-    assertThatThrownBy(() -> service.logs(db.name(), 0, null)).isInstanceOf(InvalidRequestException.class);
+    assertThatThrownBy(() -> service.logs(db.name(), -1, null)).isInstanceOf(InvalidRequestException.class);
+    assertThatThrownBy(() -> service.logs(db.name(), 10_001, null)).isInstanceOf(InvalidRequestException.class);
+  }
+
+  @Test
+  void followingALogSeesNewLinesUntilTheDatabaseStops() throws Exception {
+    Database db = createPg("followed");
+    RecordingLogFollower follower = new RecordingLogFollower();
+    service.followLogs(db.name(), 0, null, follower);
+    stag.runtime.log(db.id(), "LOG:  checkpoint starting: time");
+    assertThat(follower.text()).isEqualTo("LOG:  checkpoint starting: time\n");
+    service.stop(db.name());
+    assertThat(follower.awaitEnd(java.time.Duration.ofSeconds(1))).contains("stopped");
+    assertThatThrownBy(() -> service.followLogs(DatabaseName.of("no-such-db"), 0, null, follower))
+        .isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> service.followLogs(db.name(), -1, null, follower))
+        .isInstanceOf(InvalidRequestException.class);
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.stagdb.domain.model.DatabaseId;
 import io.stagdb.domain.port.out.ContainerSpec;
 import io.stagdb.domain.port.out.ContainerState;
 import io.stagdb.domain.port.out.DatabaseRuntime;
+import io.stagdb.domain.port.out.LogFollower;
 import io.stagdb.domain.port.out.RuntimeStats;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,9 @@ public abstract class DatabaseRuntimeContract {
 
   /** A spec for a new database on a fresh, empty data directory and a free host port. */
   protected abstract ContainerSpec newSpec();
+
+  /** Makes the engine running {@code spec} write a log line that contains {@code marker}. */
+  protected abstract void makeTheEngineLog(ContainerSpec spec, String marker);
 
   /** How long an engine may take to accept logins. */
   protected Duration readyTimeout() {
@@ -61,6 +65,37 @@ public abstract class DatabaseRuntimeContract {
       assertThat(c.state()).isEqualTo(ContainerState.RUNNING);
     });
     assertThat(runtime().logs(spec.id(), 50, null)).isNotBlank();
+  }
+
+  @Test
+  void followingALogHandsOverTheTailThenNewLinesAndEndsWhenTheContainerStops() throws Exception {
+    ContainerSpec spec = runReady();
+    RecordingLogFollower follower = new RecordingLogFollower();
+    try (LogFollower.Stream stream = runtime().followLogs(spec.id(), 50, null, follower)) {
+      follower.awaitText("ready to accept connections", Duration.ofSeconds(10));
+      String marker = "no_such_table_" + Long.toHexString(System.nanoTime());
+      makeTheEngineLog(spec, marker);
+      follower.awaitText(marker, Duration.ofSeconds(10));
+      assertThat(follower.hasEnded()).isFalse();
+
+      runtime().stop(spec.id());
+      assertThat(follower.awaitEnd(Duration.ofSeconds(30))).isNotBlank();
+    }
+    assertThat(follower.text()).doesNotContain("ended twice");
+  }
+
+  @Test
+  void closingAFollowedLogEndsItWhileTheEngineRuns() throws Exception {
+    ContainerSpec spec = runReady();
+    RecordingLogFollower follower = new RecordingLogFollower();
+    LogFollower.Stream stream = runtime().followLogs(spec.id(), 0, null, follower);
+    stream.close();
+    assertThat(follower.awaitEnd(Duration.ofSeconds(10))).isNotBlank();
+    String marker = "after_close_" + Long.toHexString(System.nanoTime());
+    makeTheEngineLog(spec, marker);
+    Thread.sleep(500);   // a stream that was not really closed would deliver the line by now
+    assertThat(follower.text()).doesNotContain(marker).doesNotContain("ended twice");
+    assertThat(runtime().state(spec.id())).isEqualTo(ContainerState.RUNNING);
   }
 
   @Test
@@ -139,5 +174,7 @@ public abstract class DatabaseRuntimeContract {
     assertThat(runtime().state(unknown)).isEqualTo(ContainerState.MISSING);
     assertThatThrownBy(() -> runtime().stop(unknown)).isInstanceOf(NotFoundException.class);
     assertThatThrownBy(() -> runtime().logs(unknown, 10, null)).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> runtime().followLogs(unknown, 10, null, new RecordingLogFollower()))
+        .isInstanceOf(NotFoundException.class);
   }
 }

@@ -8,6 +8,7 @@ import io.stagdb.domain.model.DatabaseId;
 import io.stagdb.domain.port.out.ContainerSpec;
 import io.stagdb.domain.port.out.ContainerState;
 import io.stagdb.domain.port.out.DatabaseRuntime;
+import io.stagdb.domain.port.out.LogFollower;
 import io.stagdb.domain.port.out.ManagedContainer;
 import io.stagdb.domain.port.out.RuntimeStats;
 import java.io.IOException;
@@ -40,6 +41,7 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
     Integer exitCode;
     final List<String> scripts = new ArrayList<>();
     final List<String> log = new ArrayList<>();
+    final List<LogFollower> followers = new ArrayList<>();
 
     Container(ContainerSpec spec) {
       this.spec = spec;
@@ -133,13 +135,14 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
     if (c.state == ContainerState.RUNNING) {
       c.state = ContainerState.STOPPED;
       c.exitCode = 0;
+      endFollowers(c, "the container stopped");
     }
   }
 
   @Override
   public synchronized void remove(DatabaseId id) {
     faults.check("runtime.remove");
-    require(id);
+    endFollowers(require(id), "the container was removed");
     containers.remove(id);
   }
 
@@ -179,12 +182,59 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
     return String.join("\n", log.subList(Math.max(0, log.size() - tail), log.size()));
   }
 
+  @Override
+  public synchronized LogFollower.Stream followLogs(DatabaseId id, int tail, Instant since, LogFollower follower) {
+    faults.check("runtime.followLogs");
+    Container c = require(id);
+    c.log.subList(Math.max(0, c.log.size() - tail), c.log.size()).forEach(line -> follower.text(line + "\n"));
+    if (c.state != ContainerState.RUNNING) {
+      follower.end("the container is not running");
+      return () -> { };
+    }
+    c.followers.add(follower);
+    return () -> {
+      boolean removed;
+      synchronized (this) {
+        removed = c.followers.remove(follower);
+      }
+      if (removed) {
+        follower.end("closed");
+      }
+    };
+  }
+
+  /** The engine writes {@code line} to its log; followers see it at once. */
+  public synchronized void log(DatabaseId id, String line) {
+    Container c = require(id);
+    c.log.add(line);
+    for (LogFollower follower : List.copyOf(c.followers)) {
+      try {
+        follower.text(line + "\n");
+      } catch (RuntimeException gone) {
+        c.followers.remove(follower);
+        follower.end("the follower failed: " + gone.getMessage());
+      }
+    }
+  }
+
+  /** How many followers a container's log has now. */
+  public synchronized int followers(DatabaseId id) {
+    return require(id).followers.size();
+  }
+
+  private static void endFollowers(Container c, String why) {
+    List<LogFollower> ending = List.copyOf(c.followers);
+    c.followers.clear();
+    ending.forEach(f -> f.end(why));
+  }
+
   // ---- for tests ----
 
   /** Simulates the engine process dying with {@code exitCode}. */
   public synchronized void crash(DatabaseId id, int exitCode) {
     Container c = require(id);
     c.state = ContainerState.CRASHED;
+    endFollowers(c, "the container exited with code " + exitCode);
     c.exitCode = exitCode;
   }
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * A Java client for every route of the stagDB REST API.
@@ -103,6 +104,62 @@ public final class StagDbClient {
 
   public String logs(String name, int tail) {
     return send("GET", "/v1/databases/" + path(name) + "/logs?tail=" + tail, null, String.class);
+  }
+
+  /**
+   * Follows a database's log ({@code logs?follow=true}, Server-Sent Events): hands {@code line}
+   * the last {@code tail} lines, then each new one, until the database stops, the server ends the
+   * stream or {@code line} returns {@code false}. Returns why the stream ended. Blocks meanwhile.
+   */
+  public String followLogs(String name, int tail, Predicate<String> line) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(
+            URI.create(base + "/v1/databases/" + path(name) + "/logs?follow=true&tail=" + tail))
+        .header("Accept", "text/event-stream").GET();
+    if (apiKey != null) {
+      request.header("Authorization", "Bearer " + apiKey);
+    }
+    try {
+      HttpResponse<java.util.stream.Stream<String>> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+      try (java.util.stream.Stream<String> lines = response.body()) {
+        if (response.statusCode() >= 400) {
+          throw failure(response, String.join("\n", (Iterable<String>) lines::iterator).getBytes(StandardCharsets.UTF_8));
+        }
+        return readEvents(lines.iterator(), line);
+      }
+    } catch (IOException e) {
+      throw unreachable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StagDbApiException.Unreachable("interrupted while following a log", e);
+    }
+  }
+
+  /** Reads {@code event:}/{@code data:} blocks (comments skipped) until an {@code end} event. */
+  private static String readEvents(java.util.Iterator<String> lines, Predicate<String> onLog) {
+    String event = "message";
+    StringBuilder data = new StringBuilder();
+    while (lines.hasNext()) {
+      String text = lines.next();
+      if (text.isEmpty()) {
+        if ("end".equals(event)) {
+          return data.toString();
+        }
+        if ("log".equals(event) && !onLog.test(data.toString())) {
+          return "stopped by the caller";
+        }
+        event = "message";
+        data.setLength(0);
+      } else if (text.startsWith("event:")) {
+        event = text.substring(6).strip();
+      } else if (text.startsWith("data:")) {
+        if (data.length() > 0) {
+          data.append('\n');
+        }
+        data.append(text.startsWith("data: ") ? text.substring(6) : text.substring(5));
+      }
+    }
+    return "the connection closed";
   }
 
   // ---- snapshots and branches ----
@@ -209,10 +266,8 @@ public final class StagDbClient {
             .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
       }
       HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-      int status = response.statusCode();
-      if (status >= 400) {
-        throw StagDbApiException.of(status, problem(status, response.body()),
-            response.headers().firstValueAsLong("Retry-After").orElse(1));
+      if (response.statusCode() >= 400) {
+        throw failure(response, response.body());
       }
       if (type.getRawClass() == Void.class || response.body().length == 0) {
         return null;
@@ -224,12 +279,21 @@ public final class StagDbClient {
       }
       return JSON.readValue(response.body(), type);
     } catch (IOException e) {
-      throw new StagDbApiException.Unreachable("cannot reach stagDB at " + base + ": "
-          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+      throw unreachable(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StagDbApiException.Unreachable("interrupted while calling stagDB", e);
     }
+  }
+
+  private StagDbApiException unreachable(IOException e) {
+    return new StagDbApiException.Unreachable("cannot reach stagDB at " + base + ": "
+        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+  }
+
+  private static StagDbApiException failure(HttpResponse<?> response, byte[] body) {
+    return StagDbApiException.of(response.statusCode(), problem(response.statusCode(), body),
+        response.headers().firstValueAsLong("Retry-After").orElse(1));
   }
 
   private static Dto.Problem problem(int status, byte[] body) {

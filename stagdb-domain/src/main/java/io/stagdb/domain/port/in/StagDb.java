@@ -71,4 +71,8 @@ public interface StagDb {
   DatabaseStats stats(DatabaseName name);
 
   String logs(DatabaseName name, int tail, Instant since);
+
+  /** Follows a database's log; see {@link io.stagdb.domain.port.out.DatabaseRuntime#followLogs}. */
+  io.stagdb.domain.port.out.LogFollower.Stream followLogs(DatabaseName name, int tail, Instant since,
+      io.stagdb.domain.port.out.LogFollower follower);
 }

@@ -60,6 +60,13 @@ public interface DatabaseRuntime {
   /** The last {@code tail} lines of the engine's log, from {@code since} if not {@code null}. */
   String logs(DatabaseId id, int tail, Instant since);
 
+  /**
+   * Follows the engine's log: hands {@code follower} the last {@code tail} lines (from
+   * {@code since} if not {@code null}), then what the engine writes, until the container stops or
+   * the returned stream is closed.
+   */
+  LogFollower.Stream followLogs(DatabaseId id, int tail, Instant since, LogFollower follower);
+
   /** A quiesced engine; closing it lets writes go on. */
   interface Quiesced extends AutoCloseable {
     @Override
