@@ -84,8 +84,16 @@ public final class ApiKeys {
     return store.find(id).orElseThrow(() -> new NotFoundException("api key", id));
   }
 
-  public void revoke(String id) {
-    store.revoke(id, clock.instant());
+  /** Revokes a key; refused for the last active admin key, which would lock every administrator out. */
+  public synchronized void revoke(String id) {
+    ApiKey target = get(id);
+    boolean otherAdmin = store.list().stream()
+        .anyMatch(k -> k.active() && k.scope() == ApiKey.Scope.ADMIN && !k.id().equals(target.id()));
+    if (target.active() && target.scope() == ApiKey.Scope.ADMIN && !otherAdmin) {
+      throw new io.stagdb.domain.error.ConflictException(io.stagdb.domain.error.ConflictException.Reason.INVALID_STATE,
+          "refusing to revoke the last active admin key; create another admin key first");
+    }
+    store.revoke(target.id(), clock.instant());
   }
 
   static String sha256(String text) {

@@ -10,7 +10,8 @@ public enum EventType {
   SNAPSHOT_CREATED("snapshot.created"),
   SNAPSHOT_DELETED("snapshot.deleted"),
   BRANCH_CREATED("branch.created"),
-  BRANCH_RESET("branch.reset");
+  BRANCH_RESET("branch.reset"),
+  BRANCH_RECYCLED("branch.recycled");
 
   private final String wireName;
 

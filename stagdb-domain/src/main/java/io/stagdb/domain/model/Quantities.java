@@ -99,6 +99,19 @@ public final class Quantities {
     return Long.toString(bytes);
   }
 
+  /** Prints a duration the way users write it: {@code 30d}, {@code 2h}, {@code 90s}, {@code 250ms}. */
+  public static String formatDuration(java.time.Duration d) {
+    long ms = d.toMillis();
+    long[] units = {86_400_000L, 3_600_000L, 60_000L, 1000L};
+    String[] names = {"d", "h", "m", "s"};
+    for (int i = 0; i < units.length; i++) {
+      if (ms >= units[i] && ms % units[i] == 0) {
+        return ms / units[i] + names[i];
+      }
+    }
+    return ms + "ms";
+  }
+
   /** Prints thousandths of a core as cores: {@code 1.5}, {@code 2}. */
   public static String formatMilliCpus(long milliCpus) {
     return BigDecimal.valueOf(milliCpus, 3).stripTrailingZeros().toPlainString();

@@ -36,19 +36,26 @@ public final class Webhooks {
   private final WebhookSender sender;
   private final Clock clock;
   private final List<Duration> backoff;
+  private final WebhookTargets targets;
   private final SecureRandom random = new SecureRandom();
 
-  public Webhooks(Catalog catalog, WebhookStore store, WebhookSender sender, Clock clock, List<Duration> backoff) {
+  /**
+   * @param targets where webhooks may go; the sender applies it again to the addresses it connects to
+   */
+  public Webhooks(Catalog catalog, WebhookStore store, WebhookSender sender, Clock clock, List<Duration> backoff,
+                  WebhookTargets targets) {
     this.catalog = catalog;
     this.store = store;
     this.sender = sender;
     this.clock = clock;
     this.backoff = List.copyOf(backoff);
+    this.targets = targets;
   }
 
   /** Validates and stores a subscription; a missing secret is generated (and returned once). */
   public WebhookSubscription subscribe(String url, List<String> events, String secret) {
     URI uri = checkUrl(url);
+    targets.checkRegistration(uri);
     Set<EventType> types = EnumSet.noneOf(EventType.class);
     if (events == null || events.isEmpty()) {
       throw new InvalidRequestException("events", "name at least one of " + eventNames());
@@ -140,6 +147,9 @@ public final class Webhooks {
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
         throw new InvalidRequestException("url", "must be an absolute http or https URL");
+      }
+      if (uri.getUserInfo() != null) {
+        throw new InvalidRequestException("url", "must not carry a user name or password (the payload is signed instead)");
       }
       return uri;
     } catch (URISyntaxException | NullPointerException e) {

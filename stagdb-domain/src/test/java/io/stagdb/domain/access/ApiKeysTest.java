@@ -34,8 +34,25 @@ class ApiKeysTest {
     assertThat(keys.authenticate("Bearer " + token)).isEmpty();
     assertThat(keys.authenticate(null)).isEmpty();
     assertThat(keys.authenticate("")).isEmpty();
+    keys.issue("another admin", ApiKey.Scope.ADMIN);
     keys.revoke(issued.key().id());
     assertThat(keys.authenticate(token)).isEmpty();
+  }
+
+  @Test
+  void theLastActiveAdminKeyCannotBeRevokedWhoeverAsks() {
+    ApiKeys.Issued admin = keys.issue("admin", ApiKey.Scope.ADMIN);
+    ApiKeys.Issued standard = keys.issue("ci", ApiKey.Scope.STANDARD);
+    assertThatThrownBy(() -> keys.revoke(admin.key().id()))
+        .isInstanceOfSatisfying(io.stagdb.domain.error.ConflictException.class,
+            e -> assertThat(e.reason()).isEqualTo(io.stagdb.domain.error.ConflictException.Reason.INVALID_STATE))
+        .hasMessageContaining("last active admin key");
+    assertThat(keys.authenticate(admin.token())).isPresent();
+    keys.revoke(standard.key().id());   // any other key may go
+    ApiKeys.Issued second = keys.issue("second admin", ApiKey.Scope.ADMIN);
+    keys.revoke(admin.key().id());      // once another admin exists
+    assertThatThrownBy(() -> keys.revoke(second.key().id())).hasMessageContaining("last active admin key");
+    assertThatThrownBy(() -> keys.revoke("k000000000000")).isInstanceOf(io.stagdb.domain.error.NotFoundException.class);
   }
 
   @Test

@@ -63,7 +63,8 @@ class CompensationTest {
     }
     assertThat(stag.runtime.list().stream().map(ManagedContainer::id).collect(Collectors.toSet()))
         .as("containers").isSubsetOf(databases.stream().map(Database::id).collect(Collectors.toSet()));
-    assertThat(new HashSet<>(stag.volumeSnapshots())).as("snapshots")
+    assertThat(stag.volumeSnapshots().stream().filter(v -> !v.endsWith("@" + Provisioning.RECYCLE_POINT))
+        .collect(Collectors.toSet())).as("snapshots")
         .isEqualTo(stag.catalog.snapshots().stream().map(s -> s.volume() + "@" + s.id()).collect(Collectors.toSet()));
     assertThat(databases.stream().map(Database::port).distinct().count()).as("ports").isEqualTo(databases.size());
     assertThat(stag.runtime.openQuiesces()).as("quiesced engines").isZero();
@@ -171,6 +172,36 @@ class CompensationTest {
   }
 
   @Test
+  void recycle() {
+    breakEveryStep(stag -> {
+      sourceWithSnapshot(stag);
+      Database b = stag.service.branchFromSnapshot(SnapshotName.of("base"),
+          CreateBranch.named(DatabaseName.of("pooled")).asRecyclable());
+      try {
+        Files.writeString(stag.volumes.mountPath(b.volume()).resolve("row.txt"), "dirty");
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }, stag -> stag.service.recycle(DatabaseName.of("pooled")), (stag, before, failure, where) -> {
+      Database branch = stag.service.get(DatabaseName.of("pooled"));
+      if (failure == null) {
+        assertThat(branch.status()).as(where).isEqualTo(DatabaseStatus.RUNNING);
+        assertThat(stag.volumes.mountPath(branch.volume()).resolve("row.txt")).as(where).hasContent("v1");
+        stag.runtime.awaitReady(branch.id(), branch.credentials(), java.time.Duration.ofSeconds(1));
+      } else {
+        // a recycle cannot be undone (its point is to throw changes away): the branch says it failed,
+        // nothing leaks, and a start or a delete takes it from there
+        assertThat(failure.getMessage()).as(where).contains("injected");
+        assertThat(branch.status()).as(where).isIn(DatabaseStatus.FAILED, DatabaseStatus.RUNNING);
+        assertThat(world(stag).volumes()).as(where).isEqualTo(before.volumes());
+        stag.service.delete(branch.name(), false);
+        stag.reconciler(true).reconcile(false);
+        assertConsistent(stag);
+      }
+    });
+  }
+
+  @Test
   void deleteIsFinishedByTheReconciler() {
     breakEveryStep(stag -> {
       createPg(stag, "source");
@@ -200,20 +231,33 @@ class CompensationTest {
   }
 
   @Test
-  void aFailedUndoStepIsReportedAlongsideTheCause() {
+  void aFailedUndoStepIsReportedAlongsideTheCauseAndLeavesARecordForTheReconciler() {
     InMemoryStagDb stag = new InMemoryStagDb(dir);
     stag.faults.failOnCall("runtime.awaitReady", 1).failOnCall("runtime.remove", 1);
     assertThatThrownBy(() -> createPg(stag, "stuck")).satisfies(e -> {
       assertThat(e.getMessage()).contains("runtime.awaitReady");
       assertThat(e.getSuppressed()).extracting(Throwable::getMessage).anyMatch(m -> m.contains("runtime.remove"));
     });
-    // the undo steps after the failed one still ran: no row, no volume
-    assertThat(stag.catalog.databases()).isEmpty();
+    // the undo steps after the failed one still ran (no volume), and the record stays, DELETING,
+    // so the container the failed step left is not forgotten
     assertThat(stag.volumeNames()).isEmpty();
-    // the container the failed undo left is an orphan the reconciler removes
-    assertThat(stag.reconciler(true).reconcile(false).actions())
-        .extracting(ReconcileReport.Action::kind).containsExactly(ReconcileReport.Kind.ORPHAN_CONTAINER);
+    assertThat(stag.catalog.databases()).extracting(Database::status).containsExactly(DatabaseStatus.DELETING);
+    assertThat(stag.reconciler(false).reconcile(false).actions())
+        .extracting(ReconcileReport.Action::kind).containsExactly(ReconcileReport.Kind.FINISH_DELETE);
+    assertThat(stag.catalog.databases()).isEmpty();
     assertThat(stag.runtime.list()).isEmpty();
+  }
+
+  @Test
+  void aVolumeTheStoreHalfMadeIsUndone() {
+    InMemoryStagDb stag = new InMemoryStagDb(dir);
+    sourceWithSnapshot(stag);
+    World before = world(stag);
+    // the clone is made, then the store fails (as a mount that fails after zfs clone would)
+    stag.volumes.failAfterNextClone();
+    assertThatThrownBy(() -> stag.service.branchFromSnapshot(SnapshotName.of("base"),
+        CreateBranch.named(DatabaseName.of("branch")))).hasMessageContaining("after the clone");
+    assertThat(world(stag)).isEqualTo(before);
   }
 
 }

@@ -102,4 +102,107 @@ class ConcurrencyTest {
     assertThat(stag.service.list(DatabaseFilter.ALL)).hasSize(29);
     CompensationTest.assertConsistent(stag);
   }
+
+  @Test
+  void branchesFromOneSnapshotAreMadeTogetherNotOneAfterTheOther() throws Exception {
+    InMemoryStagDb stag = new InMemoryStagDb(dir);
+    Database source = stag.service.create(CreateDatabase.of(DatabaseName.of("source"), EngineVersion.parse("pg", "15")));
+    stag.service.snapshot(source.name(), SnapshotName.of("base"));
+    io.stagdb.domain.testkit.Faults.Pause held = stag.faults.pauseOnCall("runtime.awaitReady", 1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Database> slow = pool.submit(() -> stag.service.branchFromSnapshot(SnapshotName.of("base"),
+          CreateBranch.named(DatabaseName.of("slow"))));
+      assertThat(held.awaitReached(10)).isTrue();
+      // the first branch waits for its engine, holding the snapshot shared: a second one is not held up
+      Database quick = pool.submit(() -> stag.service.branchFromSnapshot(SnapshotName.of("base"),
+          CreateBranch.named(DatabaseName.of("quick")))).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(quick.status()).isEqualTo(io.stagdb.domain.model.DatabaseStatus.RUNNING);
+      held.release();
+      assertThat(slow.get(10, java.util.concurrent.TimeUnit.SECONDS).status())
+          .isEqualTo(io.stagdb.domain.model.DatabaseStatus.RUNNING);
+    } finally {
+      held.release();
+      pool.shutdownNow();
+    }
+    CompensationTest.assertConsistent(stag);
+  }
+
+  @Test
+  void anOperationOnANameAnotherHoldsAnswersBusyWithinTheBound() throws Exception {
+    InMemoryStagDb stag = new InMemoryStagDb(dir, StagDbSettings.defaults().withLockWait(java.time.Duration.ofMillis(300)));
+    Database source = stag.service.create(CreateDatabase.of(DatabaseName.of("source"), EngineVersion.parse("pg", "15")));
+    io.stagdb.domain.testkit.Faults.Pause held = stag.faults.pauseOnCall("runtime.stop", 1);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<Database> stopping = pool.submit(() -> stag.service.stop(source.name()));
+      assertThat(held.awaitReached(10)).isTrue();
+      long started = System.nanoTime();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> stag.service.snapshot(source.name(), SnapshotName.of("s")))
+          .isInstanceOfSatisfying(ConflictException.class,
+              e -> assertThat(e.reason()).isEqualTo(ConflictException.Reason.BUSY))
+          .hasMessageContaining("database 'source' is busy");
+      assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(3));
+      held.release();
+      stopping.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      held.release();
+      pool.shutdownNow();
+    }
+    assertThat(stag.catalog.snapshots()).isEmpty();
+  }
+
+  @Test
+  void backgroundDeletesOfATreeFinishAndAKilledServersAreFinishedByTheReconciler() throws Exception {
+    InMemoryStagDb stag = new InMemoryStagDb(dir);
+    Database source = stag.service.create(CreateDatabase.of(DatabaseName.of("source"), EngineVersion.parse("pg", "15")));
+    Database branch = stag.service.branchFromDatabase(source.name(), CreateBranch.named(DatabaseName.of("branch")));
+    stag.service.branchFromDatabase(branch.name(), CreateBranch.named(DatabaseName.of("grandchild")));
+    Database deleting = stag.service.deleteInBackground(source.name(), true);
+    assertThat(deleting.status()).isEqualTo(io.stagdb.domain.model.DatabaseStatus.DELETING);
+    assertThat(stag.service.awaitBackgroundWork(java.time.Duration.ofSeconds(10))).isTrue();
+    assertThat(stag.catalog.databases()).isEmpty();
+    CompensationTest.assertConsistent(stag);
+
+    // marked, then the server died before the background work ran: the next start finishes it
+    InMemoryStagDb crashed = new InMemoryStagDb(dir.resolve("crashed"));
+    Database doomed = crashed.service.create(CreateDatabase.of(DatabaseName.of("doomed"), EngineVersion.parse("pg", "15")));
+    crashed.faults.failOnCall("runtime.remove", 1);   // the background step fails: as if it never ran
+    crashed.service.deleteInBackground(doomed.name(), false);
+    assertThat(crashed.service.awaitBackgroundWork(java.time.Duration.ofSeconds(10))).isTrue();
+    assertThat(crashed.service.get(doomed.name()).status()).isEqualTo(io.stagdb.domain.model.DatabaseStatus.DELETING);
+    assertThat(crashed.reconciler(false).reconcile(false).actions()).extracting(ReconcileReport.Action::kind)
+        .containsExactly(ReconcileReport.Kind.FINISH_DELETE);
+    assertThat(crashed.catalog.databases()).isEmpty();
+    CompensationTest.assertConsistent(crashed);
+  }
+
+  @Test
+  void aCreateInTheBackgroundThatFailsLeavesAFailedRecordWithItsReasonAndNothingElse() {
+    InMemoryStagDb stag = new InMemoryStagDb(dir);
+    stag.faults.failOnCall("runtime.awaitReady", 1);
+    Database creating = stag.service.createInBackground(CreateDatabase.of(DatabaseName.of("later"),
+        EngineVersion.parse("pg", "15")));
+    assertThat(creating.status()).isEqualTo(io.stagdb.domain.model.DatabaseStatus.CREATING);
+    assertThat(stag.service.awaitBackgroundWork(java.time.Duration.ofSeconds(10))).isTrue();
+    Database failed = stag.service.get(DatabaseName.of("later"));
+    assertThat(failed.status()).isEqualTo(io.stagdb.domain.model.DatabaseStatus.FAILED);
+    assertThat(failed.statusDetail()).startsWith("create failed:").contains("injected");
+    assertThat(stag.volumeNames()).isEmpty();
+    assertThat(stag.runtime.list()).isEmpty();
+    stag.service.delete(failed.name(), false);
+    assertThat(stag.catalog.databases()).isEmpty();
+  }
+
+  @Test
+  void theTtlCapHoldsForEmbeddersToo() {
+    InMemoryStagDb stag = new InMemoryStagDb(dir);
+    Database source = stag.service.create(CreateDatabase.of(DatabaseName.of("source"), EngineVersion.parse("pg", "15")));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> stag.service.branchFromDatabase(source.name(),
+            new CreateBranch(DatabaseName.of("forever"), null, null, java.time.Duration.ofDays(31), null)))
+        .isInstanceOfSatisfying(io.stagdb.domain.error.InvalidRequestException.class,
+            e -> assertThat(e.field()).isEqualTo("ttl"))
+        .hasMessageContaining("at most 30d");
+    assertThat(stag.catalog.databases()).hasSize(1);
+  }
 }

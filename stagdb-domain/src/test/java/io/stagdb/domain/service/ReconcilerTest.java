@@ -126,8 +126,10 @@ class ReconcilerTest {
     Files.writeString(stag.volumes.mountPath(db.volume()).resolve("rows"), "committed");
     String halfMade = db.id().value() + "-d5c08a";
     stag.volumes.create(halfMade, 1L << 30);
+    io.stagdb.domain.port.out.ContainerSpec old = stag.runtime.specOf(db.id());
     stag.runtime.remove(db.id());
-    stag.runtime.run(stag.service.spec(db, stag.volumes.mountPath(halfMade)));   // killed before the catalog moved
+    stag.runtime.run(new io.stagdb.domain.port.out.ContainerSpec(old.id(), old.name(), old.engine(), old.resources(),
+        old.hostPort(), old.credentials(), old.env(), stag.volumes.mountPath(halfMade), old.labels()));   // killed before the catalog moved
 
     ReconcileReport report = stag.reconciler(false).reconcile(false);
     assertThat(report.actions()).extracting(ReconcileReport.Action::kind)

@@ -132,6 +132,51 @@ public abstract class DatabaseRuntimeContract {
     assertThat(runtime().state(spec.id())).isEqualTo(ContainerState.RUNNING);
   }
 
+  /** Runs a new restartable database (its engine can be halted inside a running container) until ready. */
+  protected ContainerSpec runReadyRestartable() {
+    ContainerSpec plain = newSpec();
+    ContainerSpec spec = new ContainerSpec(plain.id(), plain.name(), plain.engine(), plain.resources(), plain.hostPort(),
+        plain.credentials(), plain.env(), plain.dataPath(), plain.labels(), true);
+    runtime().run(spec);
+    started.add(spec.id());
+    runtime().awaitReady(spec.id(), spec.credentials(), readyTimeout());
+    return spec;
+  }
+
+  @Test
+  void aRestartableEngineHaltsAndResumesInsideItsContainer() {
+    ContainerSpec spec = runReadyRestartable();
+    runtime().rotatePassword(spec.id(), spec.credentials(), "kept-over-a-halt-123");
+    var own = spec.credentials().withPassword("kept-over-a-halt-123");
+    for (boolean cleanly : new boolean[] {true, false}) {
+      runtime().halt(spec.id(), cleanly);
+      assertThat(runtime().state(spec.id())).as("halted, cleanly=" + cleanly).isEqualTo(ContainerState.HELD);
+      assertThat(runtime().list()).filteredOn(c -> c.id().equals(spec.id())).singleElement()
+          .satisfies(c -> assertThat(c.state()).isEqualTo(ContainerState.HELD));
+      assertThatThrownBy(() -> runtime().awaitReady(spec.id(), own, Duration.ofSeconds(1)))
+          .as("no engine answers while halted").isInstanceOf(InfrastructureException.class);
+      runtime().halt(spec.id(), cleanly);   // idempotent
+      runtime().resume(spec.id());
+      runtime().awaitReady(spec.id(), own, readyTimeout());
+      assertThat(runtime().state(spec.id())).isEqualTo(ContainerState.RUNNING);
+      runtime().resume(spec.id());   // idempotent
+    }
+    runtime().stop(spec.id());   // a held container still stops (and starts) as any other
+    assertThat(runtime().state(spec.id())).isEqualTo(ContainerState.STOPPED);
+    runtime().start(spec.id());
+    runtime().awaitReady(spec.id(), own, readyTimeout());
+  }
+
+  @Test
+  void anyOtherContainerIsStoppedByAHaltAndStartedByAResume() {
+    ContainerSpec spec = runReady();
+    runtime().halt(spec.id(), false);
+    assertThat(runtime().state(spec.id())).isIn(ContainerState.STOPPED, ContainerState.CRASHED);
+    runtime().resume(spec.id());
+    runtime().awaitReady(spec.id(), spec.credentials(), readyTimeout());
+    assertThat(runtime().state(spec.id())).isEqualTo(ContainerState.RUNNING);
+  }
+
   @Test
   void quiescesAndLetsGo() {
     ContainerSpec spec = runReady();

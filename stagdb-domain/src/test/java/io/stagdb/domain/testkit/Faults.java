@@ -19,6 +19,37 @@ public final class Faults {
   private final AtomicInteger total = new AtomicInteger();
   private final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
   private volatile int failAtTotal = -1;
+  private final Map<String, Pause> pauses = new ConcurrentHashMap<>();
+
+  /**
+   * A call held at its start until released, to force an interleaving of concurrent operations.
+   * The held thread keeps whatever it holds (the operation's locks, the port's monitor).
+   */
+  public static final class Pause {
+    private final java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+
+    /** Waits until a thread is held here; false when none came within {@code seconds}. */
+    public boolean awaitReached(long seconds) throws InterruptedException {
+      return reached.await(seconds, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    public void release() {
+      released.countDown();
+    }
+
+    void hold() {
+      reached.countDown();
+      try {
+        if (!released.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+          throw new IllegalStateException("a paused call was never released");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while paused", e);
+      }
+    }
+  }
 
   /** Makes the {@code n}th call (1-based, counted from now) of {@code operation} fail. */
   public Faults failOnCall(String operation, int n) {
@@ -32,6 +63,14 @@ public final class Faults {
     failOnCall(operation, n);
     failWith.put(operation, error);
     return this;
+  }
+
+  /** Holds the {@code n}th call (1-based, counted from now) of {@code operation} at its start until released. */
+  public Pause pauseOnCall(String operation, int n) {
+    calls.computeIfAbsent(operation, k -> new AtomicInteger()).set(0);
+    Pause pause = new Pause();
+    pauses.put(operation + "#" + n, pause);
+    return pause;
   }
 
   /** Makes the {@code n}th port call of any kind (1-based, counted from now) fail. */
@@ -54,6 +93,10 @@ public final class Faults {
     log.add(operation);
     int n = calls.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
     int overall = total.incrementAndGet();
+    Pause pause = pauses.remove(operation + "#" + n);
+    if (pause != null) {
+      pause.hold();
+    }
     Integer planned = failAt.get(operation);
     if (planned != null && planned == n && failWith.containsKey(operation)) {
       throw failWith.get(operation);

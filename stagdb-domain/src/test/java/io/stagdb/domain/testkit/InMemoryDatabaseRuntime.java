@@ -68,14 +68,16 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
   }
 
   @Override
-  public synchronized void awaitReady(DatabaseId id, Credentials credentials, Duration timeout) {
-    faults.check("runtime.awaitReady");
-    Container c = require(id);
-    if (c.state != ContainerState.RUNNING) {
-      throw new InfrastructureException(c.spec.name() + " is not running (" + c.state + "); last log: " + c.log);
-    }
-    if (!read(c.spec.dataPath().resolve(PASSWORD_FILE)).equals(credentials.password())) {
-      throw new InfrastructureException(c.spec.name() + " refused the login of " + credentials.username());
+  public void awaitReady(DatabaseId id, Credentials credentials, Duration timeout) {
+    faults.check("runtime.awaitReady");   // outside the monitor: waiting for one engine holds up no other
+    synchronized (this) {
+      Container c = require(id);
+      if (c.state != ContainerState.RUNNING) {
+        throw new InfrastructureException(c.spec.name() + " is not running (" + c.state + "); last log: " + c.log);
+      }
+      if (!read(c.spec.dataPath().resolve(PASSWORD_FILE)).equals(credentials.password())) {
+        throw new InfrastructureException(c.spec.name() + " refused the login of " + credentials.username());
+      }
     }
   }
 
@@ -124,19 +126,40 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
   public synchronized void start(DatabaseId id) {
     faults.check("runtime.start");
     Container c = require(id);
-    c.state = ContainerState.RUNNING;
-    c.exitCode = null;
+    if (c.state != ContainerState.HELD) {   // a container start does not resume a halted engine
+      c.state = ContainerState.RUNNING;
+      c.exitCode = null;
+    }
   }
 
   @Override
   public synchronized void stop(DatabaseId id) {
     faults.check("runtime.stop");
     Container c = require(id);
-    if (c.state == ContainerState.RUNNING) {
+    if (c.state == ContainerState.RUNNING || c.state == ContainerState.HELD) {
       c.state = ContainerState.STOPPED;
       c.exitCode = 0;
       endFollowers(c, "the container stopped");
     }
+  }
+
+  @Override
+  public synchronized void halt(DatabaseId id, boolean cleanly) {
+    faults.check("runtime.halt");
+    Container c = require(id);
+    if (c.state == ContainerState.RUNNING) {
+      c.state = c.spec.restartable() ? ContainerState.HELD : ContainerState.STOPPED;
+      c.exitCode = cleanly ? 0 : 137;
+      endFollowers(c, "the engine was halted");
+    }
+  }
+
+  @Override
+  public synchronized void resume(DatabaseId id) {
+    faults.check("runtime.resume");
+    Container c = require(id);
+    c.state = ContainerState.RUNNING;
+    c.exitCode = null;
   }
 
   @Override

@@ -26,7 +26,7 @@ public final class InMemoryStagDb {
   }
 
   public Reconciler reconciler(boolean removeOrphans) {
-    return new Reconciler(service, volumes, runtime, catalog, removeOrphans);
+    return service.reconciler(removeOrphans);
   }
 
   /** Volume names that exist (snapshots left out). */

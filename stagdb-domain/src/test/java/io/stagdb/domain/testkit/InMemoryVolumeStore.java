@@ -84,7 +84,18 @@ public final class InMemoryVolumeStore implements VolumeStore {
     }
     copyTree(source, mountPath(targetVolume));
     volumes.put(targetVolume, new Volume(quotaBytes, sourceVolume, snapshot));
+    if (failAfterClone) {
+      failAfterClone = false;
+      throw new InfrastructureException("injected failure after the clone of " + targetVolume + " was made");
+    }
     return mountPath(targetVolume);
+  }
+
+  private boolean failAfterClone;
+
+  /** The next clone is made, then fails (as a store whose mount fails after the dataset exists). */
+  public synchronized void failAfterNextClone() {
+    failAfterClone = true;
   }
 
   @Override

@@ -134,6 +134,11 @@ public final class TestHost {
         exec(List.of("docker", "network", "rm", parts[0]));
       }
     }
+    for (String namespace : NetworkNamespace.list()) {
+      if (namespace.startsWith("it-") && isDead(namespace)) {
+        NetworkNamespace.remove(namespace);
+      }
+    }
     File[] mountDirs = MOUNT_ROOT.toFile().listFiles();
     for (File dir : mountDirs == null ? new File[0] : mountDirs) {
       if (isDead(dir.getName())) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stagdb.domain.error.InvalidRequestException;
 import io.stagdb.domain.model.Event;
 import io.stagdb.domain.model.EventType;
+import io.stagdb.domain.testkit.FakeDns;
 import io.stagdb.domain.testkit.Faults;
 import io.stagdb.domain.testkit.InMemoryCatalog;
 import io.stagdb.domain.testkit.InMemoryWebhookStore;
@@ -29,7 +30,8 @@ class WebhooksTest {
     int status = answers.isEmpty() ? 200 : answers.remove(0);
     return new WebhookSender.Result(status, status >= 300 ? "receiver said " + status : null);
   };
-  private final Webhooks webhooks = new Webhooks(catalog, store, sender, clock, Webhooks.DEFAULT_BACKOFF);
+  private final FakeDns dns = new FakeDns();
+  private final Webhooks webhooks = new Webhooks(catalog, store, sender, clock, Webhooks.DEFAULT_BACKOFF, dns.targets());
 
   private void emit(EventType type) {
     catalog.transact(tx -> {

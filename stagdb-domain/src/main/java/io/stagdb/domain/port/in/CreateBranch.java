@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param resources overrides of the source's resources; unset fields keep the source's
  * @param ttl       delete the branch after this long, or {@code null} to keep it
  * @param labels    e.g. the test session that owns it
+ * @param recyclable keep a recycle point, so that {@link StagDb#recycle} can put the branch back to
+ *                  its origin's data in place (a pool of test branches wants this)
  */
 public record CreateBranch(DatabaseName name, ResourceRequest resources, Integer port, Duration ttl,
-                           Map<String, String> labels) {
+                           Map<String, String> labels, boolean recyclable) {
 
   public CreateBranch {
     Objects.requireNonNull(name, "name");
@@ -22,7 +24,17 @@ public record CreateBranch(DatabaseName name, ResourceRequest resources, Integer
     labels = labels == null ? Map.of() : Map.copyOf(labels);
   }
 
+  public CreateBranch(DatabaseName name, ResourceRequest resources, Integer port, Duration ttl,
+                      Map<String, String> labels) {
+    this(name, resources, port, ttl, labels, false);
+  }
+
   public static CreateBranch named(DatabaseName name) {
-    return new CreateBranch(name, null, null, null, null);
+    return new CreateBranch(name, null, null, null, null, false);
+  }
+
+  /** The same request, recyclable. */
+  public CreateBranch asRecyclable() {
+    return new CreateBranch(name, resources, port, ttl, labels, true);
   }
 }

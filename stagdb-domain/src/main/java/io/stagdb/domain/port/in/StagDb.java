@@ -17,7 +17,14 @@ import java.util.List;
  *     CreateBranch.named(DatabaseName.of("migration-test")));
  * stagDb.reset(test.name(), null);   // back to the snapshot's data
  * stagDb.delete(test.name(), false);
+ *
+ * Database pooled = stagDb.branchFromSnapshot(SnapshotName.of("pre-migration-v2.0"),
+ *     CreateBranch.named(DatabaseName.of("test-1")).asRecyclable());
+ * stagDb.recycle(pooled.name());     // in place, for the next test
  * }</pre>
+ *
+ * <p>An operation on names another operation is working on waits a bounded time, then fails with
+ * a {@code ConflictException} whose reason is {@code BUSY}.
  *
  * <p>Every operation either completes or leaves nothing behind; errors are the domain's
  * ({@code NotFoundException}, {@code ConflictException}, {@code InvalidRequestException},
@@ -27,6 +34,13 @@ public interface StagDb {
 
   /** Creates a database and returns it once it accepts connections. */
   Database create(CreateDatabase request);
+
+  /**
+   * Reserves the name and port and returns the database CREATING at once; it is created in the
+   * background. When that fails, it becomes FAILED with the reason (and nothing else is left) until
+   * it is deleted.
+   */
+  Database createInBackground(CreateDatabase request);
 
   Database get(DatabaseName name);
 
@@ -45,6 +59,13 @@ public interface StagDb {
    * snapshots, unless {@code cascade}, which deletes those branches first.
    */
   void delete(DatabaseName name, boolean cascade);
+
+  /**
+   * Marks a database (with cascade, the branches that depend on it too) DELETING and returns it at
+   * once; its container and volumes go in the background. The name is taken until its volume is
+   * gone; a crash in between is finished at the next start.
+   */
+  Database deleteInBackground(DatabaseName name, boolean cascade);
 
   /** Takes a named snapshot of a running or stopped database. */
   Snapshot snapshot(DatabaseName database, SnapshotName name);
@@ -67,6 +88,14 @@ public interface StagDb {
    * origin database; its credentials and port stay.
    */
   Database reset(DatabaseName branch, SnapshotName snapshot);
+
+  /**
+   * Puts a recyclable branch (see {@link CreateBranch#recyclable()}) back to its origin
+   * snapshot's data in place: the same container, port and password, the engine restarted and
+   * accepting a login. Much faster than a reset or a new branch; refused (use reset) for a branch
+   * that was not created recyclable or has snapshots of its own.
+   */
+  Database recycle(DatabaseName branch);
 
   DatabaseStats stats(DatabaseName name);
 

@@ -13,13 +13,26 @@ import java.util.Map;
  *
  * @param credentials the login to create on a fresh data directory; a cloned one keeps its own
  * @param dataPath    where the volume is mounted on the host
+ * @param restartable the engine can be halted and resumed inside its running container
+ *                    ({@link DatabaseRuntime#halt}), which makes recycling much faster than a
+ *                    container restart
  */
 public record ContainerSpec(DatabaseId id, DatabaseName name, EngineVersion engine, Resources resources,
                             int hostPort, Credentials credentials, Map<String, String> env, Path dataPath,
-                            Map<String, String> labels) {
+                            Map<String, String> labels, boolean restartable) {
 
   public ContainerSpec {
     env = Map.copyOf(env);
     labels = Map.copyOf(labels);
+  }
+
+  public ContainerSpec(DatabaseId id, DatabaseName name, EngineVersion engine, Resources resources, int hostPort,
+                       Credentials credentials, Map<String, String> env, Path dataPath, Map<String, String> labels) {
+    this(id, name, engine, resources, hostPort, credentials, env, dataPath, labels, false);
+  }
+
+  /** The same spec on another data path (a container moved to another volume). */
+  public ContainerSpec on(Path otherData) {
+    return new ContainerSpec(id, name, engine, resources, hostPort, credentials, env, otherData, labels, restartable);
   }
 }

@@ -44,6 +44,17 @@ public interface DatabaseRuntime {
   /** Stops the container; no-op when it is stopped. */
   void stop(DatabaseId id);
 
+  /**
+   * Halts the engine: {@code cleanly} (it writes everything out, so a snapshot then holds a clean
+   * shutdown) or at once (its changes are about to be thrown away). Returns when no engine process
+   * is left. A restartable container keeps running, HELD, so that {@link #resume} is quick; any
+   * other is stopped. No-op when it is halted or stopped.
+   */
+  void halt(DatabaseId id, boolean cleanly);
+
+  /** Starts a halted engine again (or a stopped container); does not wait for it. No-op when it runs. */
+  void resume(DatabaseId id);
+
   /** Removes the container (stopping it first); its volume is left alone. */
   void remove(DatabaseId id);
 

@@ -1,0 +1,118 @@
+package io.stagdb.domain.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stagdb.domain.error.ConflictException;
+import io.stagdb.domain.model.Database;
+import io.stagdb.domain.model.DatabaseName;
+import io.stagdb.domain.model.DatabaseStatus;
+import io.stagdb.domain.model.Event;
+import io.stagdb.domain.model.EventType;
+import io.stagdb.domain.model.SnapshotName;
+import io.stagdb.domain.port.in.CreateBranch;
+import io.stagdb.domain.port.in.StepTimings;
+import io.stagdb.domain.testkit.InMemoryStagDb;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Recycling a pooled branch in place: the same container, port and password, the data put back. */
+class RecycleTest {
+  @TempDir
+  Path dir;
+  InMemoryStagDb stag;
+  Database source;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    stag = new InMemoryStagDb(dir);
+    source = CompensationTest.createPg(stag, "source");
+    Files.writeString(data(source), "v1");
+    stag.service.snapshot(source.name(), SnapshotName.of("base"));
+  }
+
+  Path data(Database d) {
+    return stag.volumes.mountPath(stag.service.get(d.name()).volume()).resolve("row.txt");
+  }
+
+  Database pooled(String name) {
+    return stag.service.branchFromSnapshot(SnapshotName.of("base"), CreateBranch.named(DatabaseName.of(name)).asRecyclable());
+  }
+
+  @Test
+  void putsTheDataBackInPlaceKeepingContainerPortPasswordAndVolume() throws IOException {
+    Database branch = pooled("pooled");
+    Files.writeString(data(branch), "written by a test");
+    var spec = stag.runtime.specOf(branch.id());
+
+    StepTimings.Recorded<Database> run = StepTimings.record(() -> stag.service.recycle(branch.name()));
+    Database recycled = run.value();
+
+    assertThat(data(recycled)).hasContent("v1");
+    assertThat(recycled.status()).isEqualTo(DatabaseStatus.RUNNING);
+    assertThat(recycled.port()).isEqualTo(branch.port());
+    assertThat(recycled.credentials()).isEqualTo(branch.credentials());
+    assertThat(recycled.volume()).isEqualTo(branch.volume());
+    assertThat(stag.runtime.specOf(branch.id())).isSameAs(spec);   // the same container, not a new one
+    stag.runtime.awaitReady(branch.id(), branch.credentials(), Duration.ofSeconds(1));   // its own password again
+    assertThat(run.steps()).extracting(StepTimings.Step::name)
+        .containsExactly("lock", "halt", "rollback", "resume", "ready", "catalog");
+    assertThat(stag.catalog.events()).extracting(Event::type).endsWith(EventType.BRANCH_RECYCLED);
+    // again and again: the recycle point stays
+    Files.writeString(data(branch), "second test");
+    stag.service.recycle(branch.name());
+    assertThat(data(branch)).hasContent("v1");
+    CompensationTest.assertConsistent(stag);
+  }
+
+  @Test
+  void aBranchMadeWithoutARecyclePointOrWithSnapshotsOfItsOwnIsReset() {
+    Database plain = stag.service.branchFromSnapshot(SnapshotName.of("base"), CreateBranch.named(DatabaseName.of("plain")));
+    assertThatThrownBy(() -> stag.service.recycle(plain.name()))
+        .isInstanceOfSatisfying(ConflictException.class, e -> assertThat(e.reason()).isEqualTo(ConflictException.Reason.INVALID_STATE))
+        .hasMessageContaining("not created recyclable").hasMessageContaining("reset it instead");
+    Database pooled = pooled("pooled");
+    stag.service.snapshot(pooled.name(), SnapshotName.of("its-own"));
+    assertThatThrownBy(() -> stag.service.recycle(pooled.name()))
+        .hasMessageContaining("snapshots of its own [its-own]");
+    assertThatThrownBy(() -> stag.service.recycle(source.name())).hasMessageContaining("not a branch");
+  }
+
+  @Test
+  void aResetKeepsABranchRecyclable() throws IOException {
+    Database branch = pooled("pooled");
+    Database reset = stag.service.reset(branch.name(), null);
+    assertThat(reset.volume()).isNotEqualTo(branch.volume());
+    Files.writeString(data(reset), "dirty");
+    stag.service.recycle(branch.name());
+    assertThat(data(reset)).hasContent("v1");
+    CompensationTest.assertConsistent(stag);
+  }
+
+  @Test
+  void aFailedRecycleLeavesTheBranchFailedWithTheReason() {
+    Database branch = pooled("pooled");
+    stag.faults.failOnCall("runtime.awaitReady", 1);
+    assertThatThrownBy(() -> stag.service.recycle(branch.name())).hasMessageContaining("injected");
+    Database failed = stag.service.get(branch.name());
+    assertThat(failed.status()).isEqualTo(DatabaseStatus.FAILED);
+    assertThat(failed.statusDetail()).startsWith("recycle failed:").contains("injected");
+    stag.service.recycle(branch.name());   // a failed branch can be recycled again
+    assertThat(stag.service.get(branch.name()).status()).isEqualTo(DatabaseStatus.RUNNING);
+  }
+
+  @Test
+  void theReconcilerKeepsRecyclePointsAndTheyGoWithTheirBranch() {
+    Database branch = pooled("pooled");
+    assertThat(stag.volumeSnapshots()).contains(branch.volume() + "@" + Provisioning.RECYCLE_POINT);
+    assertThat(stag.reconciler(true).reconcile(false).actions()).isEmpty();
+    stag.service.delete(branch.name(), false);
+    assertThat(stag.volumeSnapshots()).noneMatch(s -> s.startsWith(branch.volume() + "@"));
+    CompensationTest.assertConsistent(stag);
+  }
+}
