@@ -3,17 +3,13 @@ package io.stagdb.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.exception.DockerException;
-import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
-import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -25,6 +21,8 @@ import io.stagdb.domain.error.InfrastructureException;
 import io.stagdb.domain.error.NotFoundException;
 import io.stagdb.domain.model.Credentials;
 import io.stagdb.domain.model.DatabaseId;
+import io.stagdb.domain.model.Engine;
+import io.stagdb.domain.model.EngineVersion;
 import io.stagdb.domain.port.out.ContainerSpec;
 import io.stagdb.domain.port.out.ContainerState;
 import io.stagdb.domain.port.out.DatabaseRuntime;
@@ -33,30 +31,28 @@ import io.stagdb.domain.port.out.LogFollower;
 import io.stagdb.domain.port.out.ManagedContainer;
 import io.stagdb.domain.port.out.RuntimeStats;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@link DatabaseRuntime} on Docker through docker-java: one labelled container per database on
- * a bridge network without inter-container traffic, with memory and CPU limits, the data volume bound in, and the port
- * published on the configured address. Readiness is a real login in the engine's protocol.
+ * the instance's isolated network, with memory and CPU limits, the data volume bound in and the
+ * port published on the configured address; readiness is a real login in the engine's protocol.
+ * This class is the container lifecycle; images, logs, data directories, the network and error
+ * translation each have their own.
  */
 public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DockerDatabaseRuntime.class);
@@ -64,20 +60,33 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   public static final String DATABASE = "io.stagdb.database";
   public static final String ID = "io.stagdb.id";
   public static final String ENGINE = "io.stagdb.engine";
+  /** On a container whose engine runs under the supervisor, so it can be halted and resumed inside it. */
+  public static final String RESTARTABLE = "io.stagdb.restartable";
   private static final int LOG_LINES_IN_ERRORS = 20;
+  /** Between login attempts while an engine starts: its start is measured in tens of milliseconds. */
+  private static final long READY_POLL_MILLIS = 10;
+  /** How often the wait for readiness also asks Docker whether the engine has exited. */
+  private static final long CRASH_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
-  /** Followed logs at once; each holds a connection of {@link #follows}. */
+  /** Followed logs at once; each holds a connection of its own. */
   public static final int MAX_LOG_FOLLOWERS = 16;
 
   private final DockerClient docker;
-  /** For followed logs only: no response timeout (a quiet log is not a dead one), its own connections. */
   private final DockerClient follows;
   private final DockerSettings settings;
+  private final EngineImages images;
+  private final ContainerLogs logs;
+  private final IsolatedNetwork network;
+  /** Container ids by database, learnt when they are made or first looked up (a lookup is a list call). */
+  private final Map<DatabaseId, String> containerIds = new ConcurrentHashMap<>();
 
   DockerDatabaseRuntime(DockerClient docker, DockerClient follows, DockerSettings settings) {
     this.docker = docker;
     this.follows = follows;
     this.settings = settings;
+    this.images = new EngineImages(docker, settings.images(), settings.pullImages());
+    this.logs = new ContainerLogs(docker, follows);
+    this.network = new IsolatedNetwork(docker, settings.containerPrefix() + "isolated", managedLabels());
   }
 
   /** Connects to the engine the settings (or {@code DOCKER_HOST}) name; fails clearly when it does not answer. */
@@ -91,7 +100,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     try {
       client.pingCmd().exec();
     } catch (RuntimeException e) {
-      closeQuietly(client);
+      DockerErrors.closeQuietly(client);
       throw new InfrastructureException("the Docker engine at " + built.getDockerHost() + " does not answer ("
           + e.getMessage() + "); start it (scripts/host-setup does) or set the docker host", e);
     }
@@ -107,13 +116,30 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
 
   @Override
   public void run(ContainerSpec spec) {
-    if (findContainer(spec.id()) != null) {
-      throw ConflictException.alreadyExists("container", settings.containerPrefix() + spec.name());
+    EngineProfile profile = images.profile(spec.engine());
+    images.ensure(profile);
+    Path files = DataDirectory.prepare(spec.dataPath(), profile, settings.mongoReplicaSet());
+    String containerId;
+    try {
+      containerId = create(spec, profile, files);
+    } catch (NotFoundException networkGone) {
+      network.forget();   // removed behind our back (an engine restart, a prune): make it again, once
+      containerId = create(spec, profile, files);
     }
-    EngineProfile profile = profile(spec);
-    ensureImage(profile);
-    Path files = prepareDataDirectory(spec.dataPath(), profile);
-    String network = ensureNetwork();
+    containerIds.put(spec.id(), containerId);
+    try {
+      String started = containerId;
+      DockerErrors.call("start " + spec.name(), () -> docker.startContainerCmd(started).exec());
+    } catch (RuntimeException e) {
+      removeQuietly(containerId);
+      containerIds.remove(spec.id());
+      throw e;
+    }
+    LOG.info("started {} ({} on {}:{}, {})", spec.name(), profile.image(), settings.bindAddress(), spec.hostPort(),
+        spec.resources());
+  }
+
+  private String create(ContainerSpec spec, EngineProfile profile, Path files) {
     ExposedPort port = ExposedPort.tcp(profile.containerPort());
     HostConfig host = HostConfig.newHostConfig()
         .withMemory(spec.resources().memoryBytes())
@@ -122,45 +148,52 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
         .withMounts(List.of(new Mount().withType(MountType.BIND).withSource(files.toString()).withTarget(profile.dataDir())))
         .withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort(settings.bindAddress(), spec.hostPort()), port))
         .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
-        .withNetworkMode(network);
-    String containerId = call("create the container of " + spec.name(), () -> docker
-        .createContainerCmd(profile.image())
-        .withName(settings.containerPrefix() + spec.name())
-        .withLabels(labels(spec))
-        .withEnv(profile.environment(spec.credentials(), spec.env()))
-        .withCmd(profile.command(spec.resources(), settings.mongoReplicaSet()))
-        .withExposedPorts(port)
-        .withStopSignal(profile.stopSignal())
-        .withHostConfig(host)
-        .exec().getId());
+        .withNetworkMode(network.ensure());
+    List<String> command = profile.command(spec.resources(), settings.mongoReplicaSet());
     try {
-      call("start " + spec.name(), () -> docker.startContainerCmd(containerId).exec());
-    } catch (RuntimeException e) {
-      removeQuietly(containerId);
-      throw e;
+      return DockerErrors.call("create the container of " + spec.name(), () -> docker
+          .createContainerCmd(profile.image())
+          .withName(settings.containerPrefix() + spec.name())
+          .withLabels(labels(spec))
+          .withEnv(profile.environment(spec.credentials(), spec.env()))
+          .withCmd(spec.restartable() ? profile.supervised(command) : command)
+          // as the engine's own uid: the images' entry points then skip their walk over every file of
+          // the data directory (to chown it), which on a large clone costs more than the engine's start
+          .withUser(profile.uid() + ":" + profile.uid())
+          .withExposedPorts(port)
+          .withStopSignal(profile.stopSignal())
+          .withHostConfig(host)
+          .exec().getId());
+    } catch (ConflictException nameTaken) {
+      if (findContainer(spec.id()) != null) {
+        throw ConflictException.alreadyExists("container", settings.containerPrefix() + spec.name());
+      }
+      throw nameTaken;
     }
-    LOG.info("started {} ({} on {}:{}, {})", spec.name(), profile.image(), settings.bindAddress(), spec.hostPort(),
-        spec.resources());
   }
 
   @Override
   public void awaitReady(DatabaseId id, Credentials credentials, Duration timeout) {
-    String container = require(id).getId();
-    InspectContainerResponse inspected = inspect(container);
+    InspectContainerResponse inspected = inspect(id);
+    String container = inspected.getId();
     EngineClient client = EngineClient.of(engineOf(inspected));
     EngineClient.Endpoint endpoint = endpoint(inspected);
     long deadline = System.nanoTime() + timeout.toNanos();
+    long nextCrashCheck = System.nanoTime() + CRASH_CHECK_NANOS;
     String last = "no answer yet";
     int restarts = restartCount(inspected);
     while (true) {
-      InspectContainerResponse now = inspect(container);
-      InspectContainerResponse.ContainerState state = now.getState();
-      boolean alive = Boolean.TRUE.equals(state.getRunning()) || Boolean.TRUE.equals(state.getRestarting());
-      if (!alive || restartCount(now) > restarts) {
-        // a crash loop (Docker restarting an engine that keeps exiting) fails now, not at the timeout
-        throw new InfrastructureException(nameOf(inspected) + " exited with code " + state.getExitCodeLong()
-            + (alive ? " and Docker is restarting it" : "") + " before accepting connections; last log lines:\n"
-            + tail(container, LOG_LINES_IN_ERRORS));
+      if (System.nanoTime() >= nextCrashCheck) {
+        InspectContainerResponse now = inspectById(container);
+        InspectContainerResponse.ContainerState state = now.getState();
+        boolean alive = Boolean.TRUE.equals(state.getRunning()) || Boolean.TRUE.equals(state.getRestarting());
+        if (!alive || restartCount(now) > restarts) {
+          // a crash loop (Docker restarting an engine that keeps exiting) fails now, not at the timeout
+          throw new InfrastructureException(nameOf(inspected) + " exited with code " + state.getExitCodeLong()
+              + (alive ? " and Docker is restarting it" : "") + " before accepting connections; last log lines:\n"
+              + logs.tail(container, LOG_LINES_IN_ERRORS));
+        }
+        nextCrashCheck = System.nanoTime() + CRASH_CHECK_NANOS;
       }
       long left = deadline - System.nanoTime();
       try {
@@ -173,20 +206,10 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       }
       if (System.nanoTime() > deadline) {
         throw new InfrastructureException(nameOf(inspected) + " did not accept connections within " + timeout
-            + " (" + last + "); last log lines:\n" + tail(container, LOG_LINES_IN_ERRORS));
+            + " (" + last + "); last log lines:\n" + logs.tail(container, LOG_LINES_IN_ERRORS));
       }
-      pause(50);
+      pause(READY_POLL_MILLIS);
     }
-  }
-
-  /** The volume a container runs on: the parent of the engine-files directory bound into it. */
-  private static Path volumeOf(InspectContainerResponse inspected) {
-    if (inspected.getMounts() == null) {
-      return null;
-    }
-    return inspected.getMounts().stream().filter(m -> m.getSource() != null)
-        .map(m -> Path.of(m.getSource())).filter(p -> p.getFileName() != null && p.getFileName().toString().equals(ENGINE_FILES))
-        .map(Path::getParent).findFirst().orElse(null);
   }
 
   private static int restartCount(InspectContainerResponse inspected) {
@@ -195,80 +218,167 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
 
   @Override
   public void rotatePassword(DatabaseId id, Credentials current, String newPassword) {
-    InspectContainerResponse inspected = inspect(require(id).getId());
-    EngineClient.of(engineOf(inspected)).rotatePassword(endpoint(inspected), current, newPassword);
+    withEngine(id, (client, endpoint) -> {
+      client.rotatePassword(endpoint, current, newPassword);
+      return null;
+    });
   }
 
   @Override
   public void runScripts(DatabaseId id, Credentials credentials, List<String> scripts) {
-    if (scripts.isEmpty()) {
-      return;
+    if (!scripts.isEmpty()) {
+      withEngine(id, (client, endpoint) -> {
+        client.runScripts(endpoint, credentials, scripts);
+        return null;
+      });
     }
-    InspectContainerResponse inspected = inspect(require(id).getId());
-    EngineClient.of(engineOf(inspected)).runScripts(endpoint(inspected), credentials, scripts);
   }
 
   @Override
   public Quiesced quiesce(DatabaseId id, Credentials credentials) {
-    InspectContainerResponse inspected = inspect(require(id).getId());
-    return EngineClient.of(engineOf(inspected)).quiesce(endpoint(inspected), credentials);
+    return withEngine(id, (client, endpoint) -> client.quiesce(endpoint, credentials));
+  }
+
+  @Override
+  public EngineStats engineStats(DatabaseId id, Credentials credentials) {
+    return withEngine(id, (client, endpoint) -> client.stats(endpoint, credentials));
+  }
+
+  private <T> T withEngine(DatabaseId id, java.util.function.BiFunction<EngineClient, EngineClient.Endpoint, T> work) {
+    InspectContainerResponse inspected = inspect(id);
+    return work.apply(EngineClient.of(engineOf(inspected)), endpoint(inspected));
   }
 
   @Override
   public void start(DatabaseId id) {
-    String container = require(id).getId();
-    try {
-      call("start " + id, () -> docker.startContainerCmd(container).exec());
-    } catch (NotModifiedException alreadyRunning) {
-      // idempotent
-    }
+    onContainer(id, container -> {
+      DockerErrors.idempotent("start " + id, () -> docker.startContainerCmd(container).exec());
+      return null;
+    });
   }
 
   @Override
   public void stop(DatabaseId id) {
-    String container = require(id).getId();
-    try {
-      call("stop " + id, () -> docker.stopContainerCmd(container).withTimeout((int) settings.stopTimeout().toSeconds()).exec());
-    } catch (NotModifiedException alreadyStopped) {
-      // idempotent
+    onContainer(id, container -> {
+      DockerErrors.idempotent("stop " + id,
+          () -> docker.stopContainerCmd(container).withTimeout((int) settings.stopTimeout().toSeconds()).exec());
+      return null;
+    });
+  }
+
+  @Override
+  public void halt(DatabaseId id, boolean cleanly) {
+    InspectContainerResponse inspected = inspect(id);
+    String container = inspected.getId();
+    if (!isRestartable(inspected)) {
+      // a stop (with no grace when the changes are being thrown away): Docker waits for the exit and
+      // does not count it as a crash for the restart policy
+      int grace = cleanly ? (int) settings.stopTimeout().toSeconds() : 0;
+      DockerErrors.idempotent("stop " + id, () -> docker.stopContainerCmd(container).withTimeout(grace).exec());
+      return;
+    }
+    if (!Boolean.TRUE.equals(inspected.getState().getRunning())) {
+      return;
+    }
+    String signal = cleanly ? "SIGHUP" : "SIGUSR1";
+    DockerErrors.call("halt the engine of " + id, () -> docker.killContainerCmd(container).withSignal(signal).exec());
+    long deadline = System.nanoTime() + (cleanly ? settings.stopTimeout() : Duration.ofSeconds(10)).toNanos();
+    while (engineRuns(inspected)) {
+      if (System.nanoTime() > deadline) {
+        throw new InfrastructureException("the engine of " + nameOf(inspected) + " did not stop after " + signal);
+      }
+      pause(5);
     }
   }
 
   @Override
+  public void resume(DatabaseId id) {
+    InspectContainerResponse inspected = inspect(id);
+    String container = inspected.getId();
+    if (isRestartable(inspected) && Boolean.TRUE.equals(inspected.getState().getRunning())) {
+      DockerErrors.call("resume the engine of " + id, () -> docker.killContainerCmd(container).withSignal("SIGUSR2").exec());
+    } else {
+      DockerErrors.idempotent("start " + id, () -> docker.startContainerCmd(container).exec());
+    }
+  }
+
+  private static boolean isRestartable(InspectContainerResponse inspected) {
+    return "true".equals(inspected.getConfig().getLabels().get(RESTARTABLE));
+  }
+
+  /**
+   * Whether any process but the supervisor (and its pause between checks) runs in a restartable
+   * container: the engine, its children, or the entry point starting it.
+   */
+  private boolean engineRuns(InspectContainerResponse inspected) {
+    String supervisor = String.valueOf(inspected.getState().getPidLong());
+    var top = DockerErrors.call("list the processes of " + nameOf(inspected),
+        () -> docker.topContainerCmd(inspected.getId()).withPsArgs("-o pid,args").exec());
+    List<String> titles = List.of(top.getTitles());
+    int pid = titles.indexOf("PID");
+    int args = Math.max(titles.indexOf("COMMAND"), titles.indexOf("ARGS"));
+    for (String[] process : top.getProcesses()) {
+      String command = args < 0 ? "" : process[args];
+      if (!process[pid].equals(supervisor) && !command.startsWith("sleep")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
   public void remove(DatabaseId id) {
-    Container container = require(id);
-    try {
-      call("stop " + id, () -> docker.stopContainerCmd(container.getId()).withTimeout((int) settings.stopTimeout().toSeconds()).exec());
-    } catch (NotModifiedException | NotFoundException alreadyStopped) {
-      // nothing to stop
-    }
-    try {
-      call("remove " + id, () -> docker.removeContainerCmd(container.getId()).withForce(true).withRemoveVolumes(true).exec());
-    } catch (NotFoundException alreadyGone) {
-      // removed meanwhile
-    }
+    onContainer(id, container -> {
+      try {
+        DockerErrors.idempotent("stop " + id,
+            () -> docker.stopContainerCmd(container).withTimeout((int) settings.stopTimeout().toSeconds()).exec());
+      } catch (NotFoundException alreadyGone) {
+        // nothing to stop
+      }
+      try {
+        DockerErrors.call("remove " + id,
+            () -> docker.removeContainerCmd(container).withForce(true).withRemoveVolumes(true).exec());
+      } catch (NotFoundException alreadyGone) {
+        // removed meanwhile
+      }
+      return null;
+    });
+    containerIds.remove(id);
   }
 
   @Override
   public ContainerState state(DatabaseId id) {
     Container container = findContainer(id);
-    return container == null ? ContainerState.MISSING : stateOf(inspect(container.getId()).getState());
+    if (container == null) {
+      return ContainerState.MISSING;
+    }
+    InspectContainerResponse inspected = inspectById(container.getId());
+    ContainerState state = stateOf(inspected.getState());
+    return state == ContainerState.RUNNING && isRestartable(inspected) && !engineRuns(inspected) ? ContainerState.HELD : state;
   }
 
   @Override
   public List<ManagedContainer> list() {
     List<ManagedContainer> result = new ArrayList<>();
-    for (Container c : call("list containers", () -> docker.listContainersCmd().withShowAll(true)
+    for (Container c : DockerErrors.call("list containers", () -> docker.listContainersCmd().withShowAll(true)
         .withLabelFilter(managedLabels()).exec())) {
       String id = c.getLabels().get(ID);
       if (id == null || !id.matches("db-[0-9a-f]{12}")) {
         continue;
       }
-      InspectContainerResponse inspected = inspect(c.getId());
+      InspectContainerResponse inspected;
+      try {
+        inspected = inspectById(c.getId());
+      } catch (NotFoundException removedMeanwhile) {
+        continue;
+      }
       InspectContainerResponse.ContainerState state = inspected.getState();
       ContainerState mapped = stateOf(state);
-      result.add(new ManagedContainer(new DatabaseId(id), nameOf(c),
-          mapped, mapped == ContainerState.RUNNING ? null : state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue(),
+      if (mapped == ContainerState.RUNNING && isRestartable(inspected) && !engineRuns(inspected)) {
+        mapped = ContainerState.HELD;
+      }
+      result.add(new ManagedContainer(new DatabaseId(id), nameOf(c), mapped,
+          mapped == ContainerState.RUNNING || state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue(),
           volumeOf(inspected)));
     }
     return result;
@@ -276,7 +386,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
 
   @Override
   public RuntimeStats stats(DatabaseId id) {
-    String container = require(id).getId();
+    String container = requireId(id);
     AtomicReference<Statistics> seen = new AtomicReference<>();
     try (ResultCallback.Adapter<Statistics> callback = docker.statsCmd(container).withNoStream(true)
         .exec(new ResultCallback.Adapter<>() {
@@ -287,7 +397,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
         })) {
       callback.awaitCompletion(10, TimeUnit.SECONDS);
     } catch (IOException | RuntimeException e) {
-      throw translate("read the stats of " + id, e);
+      throw DockerErrors.translate("read the stats of " + id, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InfrastructureException("interrupted while reading stats", e);
@@ -300,219 +410,27 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   }
 
   @Override
-  public EngineStats engineStats(DatabaseId id, Credentials credentials) {
-    InspectContainerResponse inspected = inspect(require(id).getId());
-    return EngineClient.of(engineOf(inspected)).stats(endpoint(inspected), credentials);
-  }
-
-  @Override
   public String logs(DatabaseId id, int tail, Instant since) {
-    return readLog(require(id).getId(), tail, since);
+    return logs.read(requireId(id), tail, since);
   }
 
   @Override
   public LogFollower.Stream followLogs(DatabaseId id, int tail, Instant since, LogFollower follower) {
-    String container = require(id).getId();
-    var command = follows.logContainerCmd(container).withStdOut(true).withStdErr(true).withTail(tail)
-        .withFollowStream(true);
-    if (since != null) {
-      command = command.withSince((int) since.getEpochSecond());
-    }
-    AtomicBoolean ended = new AtomicBoolean();
-    Consumer<String> end = why -> {
-      if (ended.compareAndSet(false, true)) {
-        follower.end(why);
-      }
-    };
-    ResultCallback.Adapter<Frame> callback = command.exec(new ResultCallback.Adapter<>() {
-      @Override
-      public void onStart(java.io.Closeable stream) {
-        super.onStart(stream);
-        if (ended.get()) {   // closed before the response began: the adapter had no stream to close then
-          closeQuietly(stream);
-        }
-      }
-
-      @Override
-      public void onNext(Frame frame) {
-        if (ended.get()) {
-          return;
-        }
-        try {
-          follower.text(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
-        } catch (RuntimeException gone) {
-          closeQuietly(this);
-          end.accept("the follower stopped: " + gone.getMessage());
-        }
-      }
-
-      @Override
-      public void onError(Throwable error) {
-        closeQuietly(this);
-        end.accept("the log stream failed: " + error.getMessage());
-      }
-
-      @Override
-      public void onComplete() {
-        closeQuietly(this);
-        end.accept("the container stopped");
-      }
-    });
-    return () -> {
-      closeQuietly(callback);
-      end.accept("closed");
-    };
-  }
-
-  /** The container's last {@code tail} log lines (stdout and stderr), from {@code since} if given. */
-  private String readLog(String container, int tail, Instant since) {
-    StringBuilder out = new StringBuilder();
-    var command = docker.logContainerCmd(container).withStdOut(true).withStdErr(true).withTail(tail);
-    if (since != null) {
-      command = command.withSince((int) since.getEpochSecond());
-    }
-    try (ResultCallback.Adapter<Frame> callback = command.exec(new ResultCallback.Adapter<>() {
-      @Override
-      public void onNext(Frame frame) {
-        synchronized (out) {
-          out.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
-        }
-      }
-    })) {
-      callback.awaitCompletion(10, TimeUnit.SECONDS);
-    } catch (IOException | RuntimeException e) {
-      throw translate("read the logs of " + container, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InfrastructureException("interrupted while reading logs", e);
-    }
-    synchronized (out) {
-      return out.toString();
-    }
+    return logs.follow(requireId(id), tail, since, follower);
   }
 
   /** The images of {@code engines} (after overrides) that are not on this host, e.g. for {@code doctor}. */
-  public List<String> missingImages(java.util.Collection<io.stagdb.domain.model.EngineVersion> engines) {
-    List<String> missing = new ArrayList<>();
-    for (io.stagdb.domain.model.EngineVersion engine : engines) {
-      String image = EngineProfile.of(engine, settings.images().get(engine.engine().id() + "." + engine.version())).image();
-      try {
-        docker.inspectImageCmd(image).exec();
-      } catch (com.github.dockerjava.api.exception.NotFoundException e) {
-        missing.add(image + " (" + EngineProfile.of(engine, null).imageKey() + ")");
-      }
-    }
-    return missing;
+  public List<String> missingImages(Collection<EngineVersion> engines) {
+    return images.missing(engines);
   }
 
   @Override
   public void close() {
-    closeQuietly(follows);
-    closeQuietly(docker);
+    DockerErrors.closeQuietly(follows);
+    DockerErrors.closeQuietly(docker);
   }
 
-  // ---- helpers --------------------------------------------------------------------------------
-
-  private EngineProfile profile(ContainerSpec spec) {
-    return EngineProfile.of(spec.engine(), settings.images().get(spec.engine().engine().id() + "." + spec.engine().version()));
-  }
-
-  private void ensureImage(EngineProfile profile) {
-    try {
-      docker.inspectImageCmd(profile.image()).exec();
-      return;
-    } catch (com.github.dockerjava.api.exception.NotFoundException missing) {
-      if (!settings.pullImages()) {
-        throw new InfrastructureException("image " + profile.image() + " is not on this host and pulling is off;"
-            + " load it, or point " + profile.imageKey() + " at an image that is");
-      }
-    } catch (DockerException e) {
-      throw translate("inspect image " + profile.image(), e);
-    }
-    LOG.info("pulling {} (not on this host yet)", profile.image());
-    try {
-      docker.pullImageCmd(profile.image()).exec(new ResultCallback.Adapter<PullResponseItem>() {
-        @Override
-        public void onNext(PullResponseItem item) {
-          if (item.getStatus() != null && item.getProgressDetail() == null) {
-            LOG.info("pull {}: {}{}", profile.image(), item.getStatus(), item.getId() == null ? "" : " " + item.getId());
-          }
-        }
-      }).awaitCompletion(30, TimeUnit.MINUTES);
-    } catch (RuntimeException e) {
-      throw new InfrastructureException("cannot pull image " + profile.image() + " (" + e.getMessage()
-          + "); make it available on this host, or set " + profile.imageKey() + " to an image that is", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InfrastructureException("interrupted while pulling " + profile.image(), e);
-    }
-  }
-
-  /**
-   * The engine's files live in {@value #ENGINE_FILES}/ inside the volume, never at its mount point
-   * (as PostgreSQL's manual advises for any secondary file system): when the volume is not mounted,
-   * after a host reboot or a ZFS daemon restart, that directory is missing and Docker refuses to
-   * start the container, even on its own restart policy, instead of the engine initialising an
-   * empty database on the bare mount point.
-   */
-  static final String ENGINE_FILES = "data";
-
-  /**
-   * Creates the engine's directory in a fresh volume and gives it to the engine's uid (a cloned one
-   * already is); for a MongoDB replica set, writes its key file once. Returns the directory.
-   */
-  private Path prepareDataDirectory(Path volume, EngineProfile profile) {
-    Path data = volume.resolve(ENGINE_FILES);
-    try {
-      if (!Files.isDirectory(volume)) {
-        throw new InfrastructureException("volume directory " + volume + " does not exist");
-      }
-      Files.createDirectories(data);
-      if (!Integer.valueOf(profile.uid()).equals(Files.getAttribute(data, "unix:uid"))) {
-        Files.setAttribute(data, "unix:uid", profile.uid());
-        Files.setAttribute(data, "unix:gid", profile.uid());
-      }
-      if (profile.isMongo() && settings.mongoReplicaSet()) {
-        Path keyFile = data.resolve(MongoEngineClient.KEY_FILE);
-        if (!Files.exists(keyFile)) {
-          byte[] key = new byte[512];
-          new SecureRandom().nextBytes(key);
-          Files.writeString(keyFile, Base64.getEncoder().encodeToString(key));
-          Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("r--------"));
-          Files.setAttribute(keyFile, "unix:uid", profile.uid());
-          Files.setAttribute(keyFile, "unix:gid", profile.uid());
-        }
-      }
-    } catch (IOException | UnsupportedOperationException e) {
-      throw new InfrastructureException("cannot prepare " + data + " for uid " + profile.uid() + ": " + e.getMessage(), e);
-    }
-    return data;
-  }
-
-  /**
-   * The instance's bridge network, created once: inter-container communication is off on it, so
-   * databases cannot reach each other, while their published ports still serve clients. (One
-   * network per database would run out of Docker's address pools after about thirty.)
-   */
-  private String ensureNetwork() {
-    String name = settings.containerPrefix() + "isolated";
-    try {
-      docker.inspectNetworkCmd().withNetworkId(name).exec();
-      return name;
-    } catch (com.github.dockerjava.api.exception.NotFoundException missing) {
-      // create it below
-    }
-    try {
-      docker.createNetworkCmd().withName(name).withDriver("bridge").withLabels(managedLabels())
-          .withOptions(Map.of("com.docker.network.bridge.enable_icc", "false")).exec();
-      LOG.info("created network {} (no traffic between databases)", name);
-    } catch (com.github.dockerjava.api.exception.ConflictException createdMeanwhile) {
-      // another stagDB call created it first
-    } catch (RuntimeException e) {
-      throw translate("create network " + name, e);
-    }
-    return name;
-  }
+  // ---- finding containers ---------------------------------------------------------------------
 
   private Map<String, String> labels(ContainerSpec spec) {
     Map<String, String> labels = new LinkedHashMap<>(spec.labels());
@@ -520,6 +438,9 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     labels.put(DATABASE, spec.name().value());
     labels.put(ID, spec.id().value());
     labels.put(ENGINE, spec.engine().engine().id() + ":" + spec.engine().version());
+    if (spec.restartable()) {
+      labels.put(RESTARTABLE, "true");
+    }
     return labels;
   }
 
@@ -532,26 +453,65 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   private Container findContainer(DatabaseId id) {
     Map<String, String> filter = managedLabels();
     filter.put(ID, id.value());
-    List<Container> found = call("find the container of " + id,
+    List<Container> found = DockerErrors.call("find the container of " + id,
         () -> docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec());
-    return found.isEmpty() ? null : found.get(0);
+    if (found.isEmpty()) {
+      containerIds.remove(id);
+      return null;
+    }
+    containerIds.put(id, found.get(0).getId());
+    return found.get(0);
   }
 
-  private Container require(DatabaseId id) {
+  private String requireId(DatabaseId id) {
+    String known = containerIds.get(id);
+    if (known != null) {
+      return known;
+    }
     Container container = findContainer(id);
     if (container == null) {
       throw new NotFoundException("container", id.value());
     }
-    return container;
+    return container.getId();
   }
 
-  private InspectContainerResponse inspect(String container) {
-    return call("inspect " + container, () -> docker.inspectContainerCmd(container).exec());
+  /**
+   * Runs {@code work} on the database's container id; when a remembered id turned stale (the
+   * container was removed and made again outside this process), looks it up once more.
+   */
+  private <T> T onContainer(DatabaseId id, Function<String, T> work) {
+    boolean remembered = containerIds.containsKey(id);
+    try {
+      return work.apply(requireId(id));
+    } catch (NotFoundException stale) {
+      if (!remembered) {
+        throw stale;
+      }
+      containerIds.remove(id);
+      return work.apply(requireId(id));
+    }
   }
 
-  private static io.stagdb.domain.model.Engine engineOf(InspectContainerResponse inspected) {
+  private InspectContainerResponse inspect(DatabaseId id) {
+    return onContainer(id, this::inspectById);
+  }
+
+  private InspectContainerResponse inspectById(String container) {
+    return DockerErrors.call("inspect " + container, () -> docker.inspectContainerCmd(container).exec());
+  }
+
+  /** The volume a container runs on: the parent of the engine-files directory bound into it. */
+  private static Path volumeOf(InspectContainerResponse inspected) {
+    if (inspected.getMounts() == null) {
+      return null;
+    }
+    return inspected.getMounts().stream().map(m -> DataDirectory.volumeOf(m.getSource())).filter(p -> p != null)
+        .findFirst().orElse(null);
+  }
+
+  private static Engine engineOf(InspectContainerResponse inspected) {
     String engine = inspected.getConfig().getLabels().get(ENGINE);
-    return io.stagdb.domain.model.Engine.parse("engine", engine.substring(0, engine.indexOf(':')));
+    return Engine.parse("engine", engine.substring(0, engine.indexOf(':')));
   }
 
   private EngineClient.Endpoint endpoint(InspectContainerResponse inspected) {
@@ -581,15 +541,6 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     return name.startsWith("/") ? name.substring(1) : name;
   }
 
-  /** The last log lines for an error message; never fails. */
-  private String tail(String container, int lines) {
-    try {
-      return readLog(container, lines, null).strip();
-    } catch (RuntimeException e) {
-      return "(logs unavailable: " + e.getMessage() + ")";
-    }
-  }
-
   private void removeQuietly(String containerId) {
     try {
       docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
@@ -598,55 +549,12 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     }
   }
 
-  /** Runs a docker-java call, translating its exceptions into the domain's. */
-  private static <T> T call(String what, Supplier<T> action) {
-    try {
-      return action.get();
-    } catch (NotModifiedException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw translate(what, e);
-    }
-  }
-
-  private static void call(String what, Runnable action) {
-    call(what, () -> {
-      action.run();
-      return null;
-    });
-  }
-
-  static RuntimeException translate(String what, Exception e) {
-    if (e instanceof io.stagdb.domain.error.StagDbException domain) {
-      return domain;
-    }
-    if (e instanceof com.github.dockerjava.api.exception.NotFoundException) {
-      return new NotFoundException("docker object", what);
-    }
-    if (e instanceof com.github.dockerjava.api.exception.ConflictException) {
-      return new ConflictException(ConflictException.Reason.ALREADY_EXISTS, "cannot " + what + ": " + e.getMessage());
-    }
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    if (message.contains("port is already allocated") || message.contains("address already in use")) {
-      return new ConflictException(ConflictException.Reason.BUSY, "cannot " + what + ": the host port is already in use");
-    }
-    return new InfrastructureException("cannot " + what + ": " + message.strip());
-  }
-
   private static void pause(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InfrastructureException("interrupted while waiting for the engine", e);
-    }
-  }
-
-  private static void closeQuietly(AutoCloseable closeable) {
-    try {
-      closeable.close();
-    } catch (Exception ignored) {
-      // shutting down
     }
   }
 }

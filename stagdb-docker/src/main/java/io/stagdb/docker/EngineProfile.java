@@ -70,10 +70,18 @@ record EngineProfile(EngineVersion engine, String image, String dataDir, int con
   List<String> command(Resources resources, boolean mongoReplicaSet) {
     long memoryMib = resources.memoryBytes() / MIB;
     return switch (engine.engine()) {
-      case POSTGRESQL -> List.of("postgres",
-          "-c", "shared_buffers=" + Math.max(32, memoryMib / 4) + "MB",
-          "-c", "effective_cache_size=" + Math.max(64, memoryMib / 2) + "MB",
-          "-c", "max_connections=100");
+      case POSTGRESQL -> {
+        List<String> args = new ArrayList<>(List.of("postgres",
+            "-c", "shared_buffers=" + Math.max(32, memoryMib / 4) + "MB",
+            "-c", "effective_cache_size=" + Math.max(64, memoryMib / 2) + "MB",
+            "-c", "max_connections=100"));
+        if (majorVersion() >= 14) {
+          // a clone starts with crash recovery: one syncfs() of the data directory instead of an fsync()
+          // of every file in it (as durable; PostgreSQL 14+)
+          args.addAll(List.of("-c", "recovery_init_sync_method=syncfs"));
+        }
+        yield args;
+      }
       case MYSQL -> List.of("mysqld", "--innodb-buffer-pool-size=" + Math.max(64, memoryMib / 2) + "M",
           "--max-connections=150");
       case MARIADB -> List.of("mariadbd", "--innodb-buffer-pool-size=" + Math.max(64, memoryMib / 2) + "M",
@@ -87,6 +95,59 @@ record EngineProfile(EngineVersion engine, String image, String dataDir, int con
         yield args;
       }
     };
+  }
+
+  /**
+   * The command of a restartable container: a small POSIX shell supervisor as PID 1 that runs the
+   * engine (through the image's own entry point) and can halt and resume it without the container
+   * stopping. SIGHUP halts it cleanly (its own stop signal), SIGUSR1 at once (SIGKILL to every
+   * process but the supervisor), SIGUSR2 starts it again; {@code docker stop} stops it cleanly and
+   * ends the container; an engine that exits by itself ends the container with its exit code, so
+   * crashes look as they always do.
+   */
+  List<String> supervised(List<String> engineCommand) {
+    List<String> command = new ArrayList<>(List.of("sh", "-c", SUPERVISOR, "stagdb-supervisor", stopSignal.replace("SIG", "")));
+    command.addAll(engineCommand);
+    return command;
+  }
+
+  static final String SUPERVISOR = String.join("\n",
+      "sig=$1; shift; hold=; stop=; pid=",
+      "trap 'stop=1; [ -n \"$pid\" ] && kill -\"$sig\" \"$pid\"' INT TERM",
+      "trap 'hold=1; [ -n \"$pid\" ] && kill -\"$sig\" \"$pid\"' HUP",
+      "trap 'hold=1; kill -KILL -1 2>/dev/null' USR1",
+      "trap 'hold=' USR2",
+      "while :; do",
+      "  if [ -z \"$hold\" ]; then",
+      "    docker-entrypoint.sh \"$@\" & pid=$!",
+      "    code=0; wait \"$pid\" || code=$?",
+      "    while kill -0 \"$pid\" 2>/dev/null; do code=0; wait \"$pid\" || code=$?; done",
+      "    pid=",
+      "    if [ -n \"$stop\" ]; then exit 0; fi",
+      "    if [ -z \"$hold\" ]; then exit \"$code\"; fi",
+      "  fi",
+      "  if [ -n \"$stop\" ]; then exit 0; fi",
+      "  sleep 0.005",
+      "done");
+
+  /** The engine's server binary, as the process list shows it. */
+  String process() {
+    return switch (engine.engine()) {
+      case POSTGRESQL -> "postgres";
+      case MYSQL -> "mysqld";
+      case MARIADB -> "mariadbd";
+      case MONGODB -> "mongod";
+    };
+  }
+
+  private int majorVersion() {
+    String v = engine.version();
+    int dot = v.indexOf('.');
+    try {
+      return Integer.parseInt(dot < 0 ? v : v.substring(0, dot));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   boolean isMongo() {

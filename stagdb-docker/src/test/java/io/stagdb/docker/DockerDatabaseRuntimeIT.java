@@ -77,7 +77,7 @@ class DockerDatabaseRuntimeIT extends DatabaseRuntimeContract {
 
       assertThatThrownBy(() -> runtime.start(spec.id())).isInstanceOf(InfrastructureException.class);
       assertThat(runtime.state(spec.id())).isNotEqualTo(ContainerState.RUNNING);
-      assertThat(Files.exists(spec.dataPath().resolve(DockerDatabaseRuntime.ENGINE_FILES)))
+      assertThat(Files.exists(spec.dataPath().resolve(DataDirectory.ENGINE_FILES)))
           .as("nothing initialised on the bare mount point").isFalse();
 
       TestHost.zfs("mount", dataset);
