@@ -1,4 +1,4 @@
-package io.stagdb.http.api;
+package io.stagdb.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
@@ -24,12 +24,13 @@ public final class Dto {
 
   /**
    * {@code POST .../branches}; {@code ttl} like {@code 30m}, {@code 2h}, {@code 1d} or ISO-8601
-   * {@code PT2H}; {@code labels} e.g. the test session that owns the branch.
+   * {@code PT2H}; {@code labels} e.g. the test session that owns the branch; {@code recyclable}
+   * keeps a recycle point so that {@code POST .../recycle} can put it back in place.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record CreateBranch(String name, Config config, String ttl, Map<String, String> labels) {
+  public record CreateBranch(String name, Config config, String ttl, Map<String, String> labels, Boolean recyclable) {
     public CreateBranch(String name, Config config, String ttl) {
-      this(name, config, ttl, null);
+      this(name, config, ttl, null, null);
     }
   }
 

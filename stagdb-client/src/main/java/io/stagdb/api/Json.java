@@ -1,4 +1,4 @@
-package io.stagdb.http.api;
+package io.stagdb.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;

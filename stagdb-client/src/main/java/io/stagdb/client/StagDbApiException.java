@@ -1,6 +1,6 @@
-package io.stagdb.http.client;
+package io.stagdb.client;
 
-import io.stagdb.http.api.Dto;
+import io.stagdb.api.Dto;
 
 /**
  * A failed API call, typed by its HTTP status and carrying the server's RFC 9457 problem.

@@ -8,7 +8,7 @@ import io.stagdb.domain.error.ConflictException;
 import io.stagdb.domain.error.InfrastructureException;
 import io.stagdb.domain.error.InvalidRequestException;
 import io.stagdb.domain.error.NotFoundException;
-import io.stagdb.http.api.Dto;
+import io.stagdb.api.Dto;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;

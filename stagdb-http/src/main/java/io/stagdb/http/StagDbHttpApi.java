@@ -26,10 +26,11 @@ import io.stagdb.domain.port.in.CreateBranch;
 import io.stagdb.domain.port.in.CreateDatabase;
 import io.stagdb.domain.port.in.DatabaseFilter;
 import io.stagdb.domain.port.in.StagDb;
+import io.stagdb.domain.port.in.StepTimings;
 import io.stagdb.domain.webhook.WebhookSubscription;
 import io.stagdb.domain.webhook.Webhooks;
-import io.stagdb.http.api.Dto;
-import io.stagdb.http.api.Json;
+import io.stagdb.api.Dto;
+import io.stagdb.api.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -59,7 +60,6 @@ import org.slf4j.LoggerFactory;
 public final class StagDbHttpApi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StagDbHttpApi.class);
   private static final String KEY_ATTRIBUTE = "stagdb.apiKey";
-  private static final Duration MAX_TTL = Duration.ofDays(30);
 
   private final StagDb stagDb;
   private final ApiKeys keys;
@@ -67,13 +67,6 @@ public final class StagDbHttpApi implements AutoCloseable {
   private final ApiSettings settings;
   private final RateLimits limits;
   private final LogStreams logStreams;
-  private final ExecutorService background = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "stagdb-async-create");
-    t.setDaemon(true);
-    return t;
-  });
-  /** Why an asynchronous create failed, by database name, so polling clients learn it. */
-  private final Map<String, String> asyncFailures = new ConcurrentHashMap<>();
   private Javalin app;
 
   /** One route: method, path, the scope it needs ({@code null}: no authentication) and its handler. */
@@ -111,6 +104,8 @@ public final class StagDbHttpApi implements AutoCloseable {
             ctx -> ctx.json(snapshotViews(stagDb.snapshots(databaseName(ctx))))),
         new Route(HandlerType.POST, "/v1/databases/{name}/branches", std, this::branchFromDatabase),
         new Route(HandlerType.POST, "/v1/databases/{name}/reset", std, this::reset),
+        new Route(HandlerType.POST, "/v1/databases/{name}/recycle", std,
+            ctx -> ctx.json(view(stagDb.recycle(databaseName(ctx))))),
         new Route(HandlerType.GET, "/v1/databases/{name}/stats", std,
             ctx -> ctx.json(Views.stats(stagDb.stats(databaseName(ctx))))),
         new Route(HandlerType.GET, "/v1/databases/{name}/logs", std, this::logs),
@@ -181,7 +176,6 @@ public final class StagDbHttpApi implements AutoCloseable {
     if (app != null) {
       app.stop();
     }
-    background.shutdown();
   }
 
   // ---- authentication, scopes, rate limits ---------------------------------------------------
@@ -220,8 +214,9 @@ public final class StagDbHttpApi implements AutoCloseable {
   }
 
   private static Handler guarded(Route route) {
+    Handler timed = timed(route.handler());
     if (route.scope() != ApiKey.Scope.ADMIN) {
-      return route.handler();
+      return timed;
     }
     return ctx -> {
       ApiKey key = ctx.attribute(KEY_ATTRIBUTE);
@@ -229,7 +224,28 @@ public final class StagDbHttpApi implements AutoCloseable {
         throw new Rejection(Problems.problem("forbidden", "Forbidden", 403,
             "this route needs an API key with the admin scope", ctx.path(), null, null, null));
       }
-      route.handler().handle(ctx);
+      timed.handle(ctx);
+    };
+  }
+
+  /** Answers the steps the operation took as {@code Server-Timing} (e.g. {@code clone;dur=14.2, ready;dur=96.0}). */
+  private static Handler timed(Handler handler) {
+    return ctx -> {
+      StepTimings.Recorded<Exception> run = StepTimings.record(() -> {
+        try {
+          handler.handle(ctx);
+          return null;
+        } catch (Exception e) {
+          return e;
+        }
+      });
+      if (!run.steps().isEmpty()) {
+        ctx.header("Server-Timing", String.join(", ", run.steps().stream()
+            .map(s -> s.name() + String.format(Locale.ROOT, ";dur=%.1f", s.millis())).toList()));
+      }
+      if (run.value() != null) {
+        throw run.value();
+      }
     };
   }
 
@@ -255,16 +271,7 @@ public final class StagDbHttpApi implements AutoCloseable {
       ctx.status(201).json(view(stagDb.create(request)));
       return;
     }
-    String name = request.name().value();
-    asyncFailures.remove(name);
-    background.submit(() -> {
-      try {
-        stagDb.create(request);
-      } catch (RuntimeException e) {
-        LOG.warn("asynchronous create of {} failed: {}", name, e.getMessage());
-        asyncFailures.put(name, e.getMessage());
-      }
-    });
+    String name = stagDb.createInBackground(request).name().value();
     String location = "/v1/databases/" + name;
     ctx.status(202).header("Location", location).json(new Dto.Accepted(name, "creating", location));
   }
@@ -283,21 +290,19 @@ public final class StagDbHttpApi implements AutoCloseable {
   }
 
   private void getDatabase(Context ctx) {
-    DatabaseName name = databaseName(ctx);
-    try {
-      ctx.json(view(stagDb.get(name)));
-    } catch (NotFoundException e) {
-      String failure = asyncFailures.get(name.value());
-      if (failure == null) {
-        throw e;
-      }
-      throw new NotFoundException("database", name.value() + "' (its creation failed: " + failure + ")'");
-    }
+    ctx.json(view(stagDb.get(databaseName(ctx))));
   }
 
+  /** 202 with the database DELETING (its volumes go in the background), or with {@code wait=true} 204 once it is gone. */
   private void deleteDatabase(Context ctx) {
-    stagDb.delete(databaseName(ctx), cascade(ctx));
-    ctx.status(204);
+    DatabaseName name = databaseName(ctx);
+    if (booleanParam(ctx, "wait", false)) {
+      stagDb.delete(name, cascade(ctx));
+      ctx.status(204);
+      return;
+    }
+    Database deleting = stagDb.deleteInBackground(name, cascade(ctx));
+    ctx.status(202).header("Location", "/v1/databases/" + name.value()).json(view(deleting));
   }
 
   private void createSnapshot(Context ctx) {
@@ -351,7 +356,8 @@ public final class StagDbHttpApi implements AutoCloseable {
           + " come from its source");
     }
     return new CreateBranch(DatabaseName.of("name", body.name()), resources(config), config.port(),
-        body.ttl() == null ? null : duration("ttl", body.ttl()), body.labels());
+        body.ttl() == null ? null : Quantities.parseDuration("ttl", body.ttl()), body.labels(),
+        Boolean.TRUE.equals(body.recyclable()));
   }
 
   // ---- webhooks and keys ---------------------------------------------------------------------
@@ -376,15 +382,9 @@ public final class StagDbHttpApi implements AutoCloseable {
   }
 
   private void revokeApiKey(Context ctx) {
-    ApiKey target = keys.get(ctx.pathParam("id"));
-    long otherAdmins = keys.list().stream()
-        .filter(k -> k.active() && k.scope() == ApiKey.Scope.ADMIN && !k.id().equals(target.id())).count();
-    if (target.active() && target.scope() == ApiKey.Scope.ADMIN && otherAdmins == 0) {
-      throw new ConflictException(ConflictException.Reason.INVALID_STATE,
-          "refusing to revoke the last active admin key; create another admin key first");
-    }
-    keys.revoke(target.id());
-    LOG.info("API key {} revoked", target.id());
+    String id = ctx.pathParam("id");
+    keys.revoke(id);
+    LOG.info("API key {} revoked", id);
     ctx.status(204);
   }
 
@@ -509,21 +509,12 @@ public final class StagDbHttpApi implements AutoCloseable {
     }
   }
 
-  /** {@code 30m}, {@code 2h}, {@code 1d}, {@code 45s} or ISO-8601 ({@code PT2H}), up to 30 days. */
-  static Duration duration(String field, String text) {
-    Duration d = Quantities.parseDuration(field, text);
-    if (d.compareTo(MAX_TTL) > 0) {
-      throw new InvalidRequestException(field, "must be more than 0 and at most 30 days");
-    }
-    return d;
-  }
-
   /** An ISO-8601 instant, or a duration meaning "that long ago". */
   private static Instant instantOrAgo(String field, String text) {
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException notAnInstant) {
-      return Instant.now().minus(duration(field, text));
+      return Instant.now().minus(Quantities.parseDuration(field, text));
     }
   }
 

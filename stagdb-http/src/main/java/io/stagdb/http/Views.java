@@ -9,7 +9,7 @@ import io.stagdb.domain.model.SnapshotId;
 import io.stagdb.domain.port.in.DatabaseStats;
 import io.stagdb.domain.webhook.WebhookDelivery;
 import io.stagdb.domain.webhook.WebhookSubscription;
-import io.stagdb.http.api.Dto;
+import io.stagdb.api.Dto;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -7,7 +7,7 @@ import io.stagdb.domain.testkit.InMemoryStagDb;
 import io.stagdb.domain.testkit.InMemoryWebhookStore;
 import io.stagdb.domain.webhook.WebhookSender;
 import io.stagdb.domain.webhook.Webhooks;
-import io.stagdb.http.client.StagDbClient;
+import io.stagdb.client.StagDbClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +30,8 @@ final class ApiFixture implements AutoCloseable {
     stag = new InMemoryStagDb(dir);
     keys = new ApiKeys(new InMemoryApiKeyStore(), stag.clock);
     WebhookSender noReceiver = (url, event, id, secret) -> new WebhookSender.Result(null, "not sent in this test");
-    webhooks = new Webhooks(stag.catalog, new InMemoryWebhookStore(), noReceiver, stag.clock, Webhooks.DEFAULT_BACKOFF);
+    webhooks = new Webhooks(stag.catalog, new InMemoryWebhookStore(), noReceiver, stag.clock, Webhooks.DEFAULT_BACKOFF,
+        new io.stagdb.domain.testkit.FakeDns().targets());
     adminKey = keys.issue("admin", ApiKey.Scope.ADMIN).token();
     standardKey = keys.issue("standard", ApiKey.Scope.STANDARD).token();
     api = new StagDbHttpApi(stag.service, keys, webhooks, settings);

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stagdb.http.api.Dto;
-import io.stagdb.http.client.StagDbApiException;
-import io.stagdb.http.client.StagDbClient;
+import io.stagdb.api.Dto;
+import io.stagdb.client.StagDbApiException;
+import io.stagdb.client.StagDbClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
@@ -126,9 +126,50 @@ class StagDbHttpApiTest {
           assertThat(e.problem().dependents()).contains("migration-test", "feature-user-auth");
         });
     client.deleteSnapshot("second", true);
-    client.deleteDatabase("prod-db", true);
+    Dto.Database deleting = client.deleteDatabase("prod-db", true);   // answered at once, finished in the background
+    assertThat(deleting.status()).isEqualTo("deleting");
+    assertThat(f.stag.service.awaitBackgroundWork(java.time.Duration.ofSeconds(10))).isTrue();
     assertThat(client.listDatabases(null, null, null, 100, 0).total()).isZero();
     assertThat(client.allSnapshots()).isEmpty();
+  }
+
+  @Test
+  void aDeleteAnswersAtOnceAndTheNameIsFreeOnlyOnceTheVolumeIsGone() throws Exception {
+    client.createDatabase(new Dto.CreateDatabase("short-lived", "pg", "15", null));
+    io.stagdb.domain.testkit.Faults.Pause held = f.stag.faults.pauseOnCall("volumes.destroy", 1);
+    HttpResponse<String> r = f.raw("DELETE", "/v1/databases/short-lived", f.standardKey, null, null);
+    assertThat(r.statusCode()).isEqualTo(202);
+    assertThat(JSON.readTree(r.body()).get("status").asText()).isEqualTo("deleting");
+    assertThat(held.awaitReached(10)).isTrue();
+    try {
+      assertThat(client.getDatabase("short-lived").status()).isEqualTo("deleting");
+      assertThatThrownBy(() -> client.createDatabase(new Dto.CreateDatabase("short-lived", "pg", "15", null)))
+          .isInstanceOfSatisfying(StagDbApiException.Conflict.class, e -> {
+            assertThat(e.problem().reason()).isEqualTo("busy");
+            assertThat(e.problem().detail()).contains("being deleted").contains("free again once its volume is gone");
+          });
+    } finally {
+      held.release();
+    }
+    assertThat(f.stag.service.awaitBackgroundWork(java.time.Duration.ofSeconds(10))).isTrue();
+    assertThatThrownBy(() -> client.getDatabase("short-lived")).isInstanceOf(StagDbApiException.NotFound.class);
+    client.createDatabase(new Dto.CreateDatabase("short-lived", "pg", "15", null));
+    client.deleteDatabaseAndWait("short-lived", false);   // wait=true: 204 once gone
+    assertThatThrownBy(() -> client.getDatabase("short-lived")).isInstanceOf(StagDbApiException.NotFound.class);
+  }
+
+  @Test
+  void aRecyclableBranchIsRecycledInPlace() {
+    client.createDatabase(new Dto.CreateDatabase("source", "pg", "15", null));
+    client.createSnapshot("source", "base");
+    Dto.Database pooled = client.branchFromSnapshot("base", new Dto.CreateBranch("pooled", null, null, null, true));
+    Dto.Database recycled = client.recycle("pooled");
+    assertThat(recycled.status()).isEqualTo("running");
+    assertThat(recycled.connection().port()).isEqualTo(pooled.connection().port());
+    assertThat(recycled.connection().password()).isEqualTo(pooled.connection().password());
+    client.branchFromSnapshot("base", new Dto.CreateBranch("plain", null, null));
+    assertThatThrownBy(() -> client.recycle("plain")).isInstanceOfSatisfying(StagDbApiException.Conflict.class,
+        e -> assertThat(e.problem().detail()).contains("not created recyclable"));
   }
 
   @Test
@@ -153,17 +194,14 @@ class StagDbHttpApiTest {
   void anAsynchronousCreateThatFailsSaysWhyWhenPolled() throws Exception {
     f.stag.faults.failOnCall("runtime.awaitReady", 1);
     client.createDatabaseAsync(new Dto.CreateDatabase("doomed", "pg", "15", null));
-    long deadline = System.currentTimeMillis() + 10_000;
-    String detail = "";
-    while (!detail.contains("creation failed") && System.currentTimeMillis() < deadline) {
-      try {
-        client.getDatabase("doomed");
-      } catch (StagDbApiException.NotFound e) {
-        detail = e.problem().detail();
-      }
-      Thread.sleep(20);
-    }
-    assertThat(detail).contains("creation failed").contains("injected fault");
+    assertThat(f.stag.service.awaitBackgroundWork(java.time.Duration.ofSeconds(10))).isTrue();
+    Dto.Database doomed = client.getDatabase("doomed");   // a durable record of the failure, until deleted
+    assertThat(doomed.status()).isEqualTo("failed");
+    assertThat(doomed.statusDetail()).contains("create failed").contains("injected fault");
+    assertThat(f.stag.volumeNames()).isEmpty();
+    assertThat(f.stag.runtime.list()).isEmpty();
+    client.deleteDatabaseAndWait("doomed", false);
+    assertThat(client.listDatabases(null, null, null, 100, 0).total()).isZero();
   }
 
   @Test
