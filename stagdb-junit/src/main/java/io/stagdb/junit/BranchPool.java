@@ -2,7 +2,12 @@ package io.stagdb.junit;
 
 import io.stagdb.domain.model.ResourceRequest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -12,8 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Branches of one source, created ahead in the background so that taking one is a queue pop. Each
- * taken branch is replaced in the background; closing the pool deletes what is still waiting.
+ * Recyclable branches of one source, kept ready so that taking one is a queue pop. A branch a test
+ * is done with is recycled in place in the background (same container, port and password; the
+ * data put back by ZFS) and waits for the next test; only a branch that cannot be recycled (kept
+ * for a failed test, or a recycle that failed) is replaced by a new one. Closing the pool starts
+ * deleting every branch it owns and returns at once; the server finishes the deletes. A pool of size
+ * 0 keeps nothing: each test gets a new branch, deleted after it.
  */
 final class BranchPool implements AutoCloseable {
   private final Backend backend;
@@ -25,9 +34,20 @@ final class BranchPool implements AutoCloseable {
   private final Supplier<String> names;
   private final int size;
   private final LinkedBlockingQueue<Branch> ready = new LinkedBlockingQueue<>();
-  private final AtomicInteger pending = new AtomicInteger();
+  /** Every branch this pool made and has not given up: ready, in use, or being recycled. */
+  private final Set<String> owned = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final ExecutorService fillers;
+  private final ExecutorService workers;
+  final Stats stats = new Stats();
+
+  /** What the pool did, for the run's summary. */
+  static final class Stats {
+    final List<Long> takeMicros = Collections.synchronizedList(new ArrayList<>());
+    final List<Long> recycleMicros = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger created = new AtomicInteger();
+    final AtomicInteger replaced = new AtomicInteger();
+  }
 
   BranchPool(Backend backend, String source, boolean sourceIsSnapshot, ResourceRequest resources, Duration ttl,
              Map<String, String> labels, Supplier<String> names, int size) {
@@ -38,26 +58,35 @@ final class BranchPool implements AutoCloseable {
     this.ttl = ttl;
     this.labels = Map.copyOf(labels);
     this.names = names;
-    this.size = size;
-    this.fillers = Executors.newFixedThreadPool(Math.max(1, Math.min(size, 4)), r -> {
+    this.size = Math.max(0, size);
+    this.workers = Executors.newFixedThreadPool(Math.max(1, Math.min(this.size, 4)), r -> {
       Thread t = new Thread(r, "stagdb-pool-" + source);
       t.setDaemon(true);
       return t;
     });
-    for (int i = 0; i < size; i++) {
-      refill();
+    for (int i = 0; i < this.size; i++) {
+      inBackground(this::addNew);
     }
   }
 
+  int size() {
+    return size;
+  }
+
+  String source() {
+    return source;
+  }
+
   /**
-   * A ready branch if one is waiting; else the next one a fill under way delivers (starting another
-   * creation would only compete with it); else one made now. Either way the pool refills behind it.
+   * A ready branch if one is waiting; else the next one that work under way (a creation or a
+   * recycle) delivers; else one made now.
    */
   Branch take() {
+    long started = System.nanoTime();
     Branch branch = ready.poll();
     try {
-      while (branch == null && pending.get() > 0) {
-        branch = ready.poll(50, TimeUnit.MILLISECONDS);
+      while (branch == null && inFlight.get() > 0) {
+        branch = ready.poll(20, TimeUnit.MILLISECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -65,49 +94,103 @@ final class BranchPool implements AutoCloseable {
     if (branch == null) {
       branch = create();
     }
-    refill();
+    stats.takeMicros.add((System.nanoTime() - started) / 1000);
     return branch;
   }
 
-  private Branch create() {
-    return backend.branch(source, sourceIsSnapshot, names.get(), resources, ttl, labels);
-  }
-
-  private void refill() {
-    if (size == 0 || closed.get() || ready.size() + pending.get() >= size) {
+  /**
+   * Takes back a branch a test is done with: recycled in the background for the next test, or,
+   * when {@code keep} (a failed test's, kept to look at), given up and replaced by a new one.
+   */
+  void giveBack(Branch branch, boolean keep) {
+    if (size == 0) {
+      owned.remove(branch.name());
+      if (!keep) {
+        backend.deleteLater(branch.name());
+      }
       return;
     }
-    pending.incrementAndGet();
-    fillers.execute(() -> {
+    if (keep) {
+      owned.remove(branch.name());
+      stats.replaced.incrementAndGet();
+      inBackground(this::addNew);
+      return;
+    }
+    inBackground(() -> {
+      long started = System.nanoTime();
       try {
-        if (!closed.get()) {
-          Branch branch = create();
-          if (closed.get()) {
-            backend.delete(branch.name(), false);
-          } else {
-            ready.add(branch);
-          }
-        }
-      } catch (RuntimeException e) {
-        // a failed refill only costs the next taker a synchronous create, which reports the error
-      } finally {
-        pending.decrementAndGet();
+        backend.recycle(branch.name());
+      } catch (RuntimeException cannot) {
+        // e.g. the test took a snapshot of it, or the engine would not come back: replace it
+        owned.remove(branch.name());
+        backend.deleteLater(branch.name());
+        stats.replaced.incrementAndGet();
+        addNew();
+        return;
       }
+      stats.recycleMicros.add((System.nanoTime() - started) / 1000);
+      offer(branch);
     });
   }
 
-  /** Stops refilling and deletes the branches still waiting. */
+  private Branch create() {
+    Branch branch = backend.branch(source, sourceIsSnapshot, names.get(), resources, ttl, labels, size > 0);
+    owned.add(branch.name());
+    stats.created.incrementAndGet();
+    return branch;
+  }
+
+  private void addNew() {
+    if (!closed.get()) {
+      offer(create());
+    }
+  }
+
+  private void offer(Branch branch) {
+    ready.add(branch);
+    if (closed.get() && ready.remove(branch)) {
+      giveUp(branch);
+    }
+  }
+
+  private void giveUp(Branch branch) {
+    owned.remove(branch.name());
+    backend.deleteLater(branch.name());
+  }
+
+  private void inBackground(Runnable work) {
+    inFlight.incrementAndGet();
+    try {
+      workers.execute(() -> {
+        try {
+          work.run();
+        } catch (RuntimeException e) {
+          // a failed fill only costs the next taker a creation of its own, which reports the error
+        } finally {
+          inFlight.decrementAndGet();
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  /** Stops refilling and starts deleting every branch the pool owns; the server finishes the deletes. */
   @Override
   public void close() {
     closed.set(true);
-    fillers.shutdown();
+    workers.shutdown();
     try {
-      fillers.awaitTermination(2, TimeUnit.MINUTES);
+      workers.awaitTermination(2, TimeUnit.MINUTES);   // recycles and creations under way
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     for (Branch branch = ready.poll(); branch != null; branch = ready.poll()) {
-      backend.delete(branch.name(), false);
+      giveUp(branch);
+    }
+    for (String name : List.copyOf(owned)) {   // still out (a test that never gave its branch back)
+      owned.remove(name);
+      backend.deleteLater(name);
     }
   }
 }

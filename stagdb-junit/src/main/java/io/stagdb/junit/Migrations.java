@@ -36,6 +36,7 @@ final class Migrations {
 
   /** The name of the snapshot to branch tests from, migrating and caching it if needed. */
   static String prepare(Backend backend, String source, boolean sourceIsSnapshot, String[] locations) {
+    requireFlyway();
     String hash = hash(source, locations);
     String snapshot = "mig-" + hash;
     if (backend.snapshotExists(snapshot)) {
@@ -44,7 +45,7 @@ final class Migrations {
     String owner = "jm-" + hash;
     backend.delete(owner, true);   // half-made by a run that died
     Branch branch = backend.branch(source, sourceIsSnapshot, owner, ResourceRequest.DEFAULTS, null,
-        Map.of(SOURCE_LABEL, source));
+        Map.of(SOURCE_LABEL, source), false);
     if (branch.jdbcUrl() == null) {
       throw new IllegalStateException("migrations need a JDBC engine; " + source + " is " + branch.engine());
     }
@@ -63,6 +64,16 @@ final class Migrations {
       }
     }
     return snapshot;
+  }
+
+  /** Flyway is for {@code migrations} only, so stagdb-junit does not bring it: the user's build adds it. */
+  private static void requireFlyway() {
+    try {
+      Class.forName("org.flywaydb.core.Flyway", false, Migrations.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new Session.Misconfigured("@StagDbBranch(migrations = ...) runs Flyway, which is not on the test class path;"
+          + " add org.flywaydb:flyway-core (and flyway-database-postgresql or flyway-mysql) with <scope>test</scope>");
+    }
   }
 
   /** SHA-256 over the source's name and every migration file's path and content, sorted. */

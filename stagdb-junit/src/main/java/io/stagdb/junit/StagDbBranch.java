@@ -72,13 +72,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(StagDbExtension.class)
 public @interface StagDbBranch {
 
-  /** The database or snapshot to branch from. */
-  String source();
+  /**
+   * The database or snapshot to branch from; {@code ${key}} is replaced by that setting (e.g.
+   * {@code "${stagdb.source.orders}"}), and an empty source means the setting {@code stagdb.source}.
+   */
+  String source() default "";
 
   /** Tells several branches of one test apart; the injection annotations name it. */
   String name() default "";
 
-  /** A new branch for each test method (default), or one for the whole class. */
+  /**
+   * A branch for each test method (default), one for the whole class, or (with stagdb-spring) one
+   * for each Spring test context, handed to it as its DataSource.
+   */
   Scope scope() default Scope.METHOD;
 
   /**
@@ -102,8 +108,8 @@ public @interface StagDbBranch {
   /** Remote or embedded; {@code DEFAULT} follows {@code stagdb.mode}. */
   Mode mode() default Mode.DEFAULT;
 
-  /** How long a branch lives. */
-  enum Scope { METHOD, CLASS }
+  /** How long a branch serves. */
+  enum Scope { METHOD, CLASS, CONTEXT }
 
   /** Where stagDB runs. */
   enum Mode { DEFAULT, REMOTE, EMBEDDED }

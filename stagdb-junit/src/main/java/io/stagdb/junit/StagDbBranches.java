@@ -5,7 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The class-scoped branches of running test classes, for code that has no parameter to receive
- * them, such as Spring's static {@code @DynamicPropertySource} methods.
+ * them, such as Spring's static {@code @DynamicPropertySource} methods; and leases of branches for
+ * holders that are not a test, such as stagdb-spring's test contexts.
  */
 public final class StagDbBranches {
   private static final Map<String, Branch> BY_CLASS = new ConcurrentHashMap<>();
@@ -26,6 +27,17 @@ public final class StagDbBranches {
           + " is active for " + testClass.getName() + " (use scope = StagDbBranch.Scope.CLASS)");
     }
     return branch;
+  }
+
+  /**
+   * A branch for {@code annotation}, from the run's pool for its source, held until the lease is
+   * closed. The settings are read as the extension reads them (system properties,
+   * {@code junit-platform.properties}, the environment).
+   */
+  public static BranchLease lease(StagDbBranch annotation) {
+    Session session = Session.shared(key -> null);
+    BranchPool pool = session.pool(annotation);
+    return new BranchLease(pool.take(), pool);
   }
 
   static void register(Class<?> testClass, String name, Branch branch) {

@@ -33,19 +33,30 @@ public final class StagDbExtension implements ExecutionCondition, BeforeAllCallb
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(StagDbExtension.class);
   private static final String SESSION = "session";
   private static final String BRANCHES = "branches";
+  /** Whether stagdb-spring is on the class path, to hand scope CONTEXT to. */
+  private static final java.util.function.Supplier<Boolean> SPRING = () -> {
+    try {
+      Class.forName("io.stagdb.spring.StagDbContextCustomizerFactory", false, StagDbExtension.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  };
 
-  /** The branches one context acquired, by {@link StagDbBranch#name()}; deleted when it closes unless kept. */
-  static final class Acquired implements ExtensionContext.Store.CloseableResource {
+  /**
+   * The branches one context acquired, by {@link StagDbBranch#name()}; given back to their pools
+   * (recycled for the next test) when it closes, or kept for a failed test that asked to.
+   */
+  @SuppressWarnings("deprecation")   // CloseableResource, for JUnit before 5.13; AutoCloseable for later ones
+  static final class Acquired implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     final Map<String, Branch> byName = new LinkedHashMap<>();
     final Map<String, StagDbBranch> annotations = new LinkedHashMap<>();
-    final Map<String, Backend> backends = new LinkedHashMap<>();
+    final Map<String, BranchPool> pools = new LinkedHashMap<>();
     boolean keep;
 
     @Override
-    public void close() {
-      if (!keep) {
-        byName.forEach((name, branch) -> backends.get(name).delete(branch.name(), false));
-      }
+    public synchronized void close() {
+      byName.forEach((name, branch) -> pools.get(name).giveBack(branch, keep));
       byName.clear();
     }
   }
@@ -60,8 +71,14 @@ public final class StagDbExtension implements ExecutionCondition, BeforeAllCallb
     }
     Session session = session(context);
     for (StagDbBranch annotation : annotations) {
+      if (annotation.scope() == Scope.CONTEXT && !SPRING.get()) {
+        throw new ExtensionConfigurationException("@StagDbBranch(scope = CONTEXT) gives a Spring test context its"
+            + " branch and needs io.stagdb:stagdb-spring on the test class path");
+      }
       try {
         session.backend(session.mode(annotation));
+      } catch (RemoteBackend.BadKey | Session.Misconfigured wrong) {
+        throw new ExtensionConfigurationException(wrong.getMessage(), wrong);
       } catch (IllegalStateException unreachable) {
         if (session.required()) {
           throw new ExtensionConfigurationException(unreachable.getMessage() + " [stagdb.required=true]", unreachable);
@@ -118,17 +135,23 @@ public final class StagDbExtension implements ExecutionCondition, BeforeAllCallb
         throw new ExtensionConfigurationException("two @StagDbBranch named '" + annotation.name() + "' on "
             + context.getDisplayName() + "; give each a distinct name");
       }
-      acquired.backends.put(annotation.name(), session.backend(session.mode(annotation)));
       acquired.annotations.put(annotation.name(), annotation);
       BranchPool pool = session.pool(annotation);
+      acquired.pools.put(annotation.name(), pool);
       long started = System.nanoTime();
-      acquired.byName.put(annotation.name(), pool.take());
-      context.publishReportEntry("stagdb.acquireMicros", Long.toString((System.nanoTime() - started) / 1000));
+      Branch branch = pool.take();
+      acquired.byName.put(annotation.name(), branch);
+      long micros = (System.nanoTime() - started) / 1000;
+      context.publishReportEntry("stagdb.acquireMicros", Long.toString(micros));
+      if (Boolean.parseBoolean(session.setting("stagdb.verbose", "false"))) {
+        System.out.printf(java.util.Locale.ROOT, "stagDB: %s got %s in %.1f ms%n", context.getDisplayName(), branch.name(),
+            micros / 1000.0);
+      }
     }
     return acquired;
   }
 
-  /** Deletes the context's own branches, or keeps a failed test's when it asked to and says where they are. */
+  /** Gives the context's own branches back for recycling, or keeps a failed test's when it asked to and says where they are. */
   private static void release(ExtensionContext context) {
     Acquired acquired = local(context);
     if (acquired == null) {
@@ -219,8 +242,10 @@ public final class StagDbExtension implements ExecutionCondition, BeforeAllCallb
   // ---- helpers ----
 
   private static Session session(ExtensionContext context) {
+    // the run's hold on its session (shared with the Spring contexts it makes), let go when the run ends
     return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(SESSION,
-        k -> new Session(key -> context.getConfigurationParameter(key).orElse(null)), Session.class);
+        k -> new Session.Hold(Session.hold(key -> context.getConfigurationParameter(key).orElse(null))),
+        Session.Hold.class).session;
   }
 
   private static List<StagDbBranch> classAnnotations(ExtensionContext context) {

@@ -3,8 +3,8 @@ package io.stagdb.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import io.stagdb.http.client.StagDbApiException;
-import io.stagdb.http.client.StagDbClient;
+import io.stagdb.client.StagDbApiException;
+import io.stagdb.client.StagDbClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;

@@ -16,6 +16,7 @@ import io.stagdb.domain.service.ReconcileReport;
 import io.stagdb.domain.service.Reconciler;
 import io.stagdb.domain.service.StagDbService;
 import io.stagdb.domain.service.StagDbSettings;
+import io.stagdb.domain.webhook.WebhookTargets;
 import io.stagdb.domain.webhook.Webhooks;
 import io.stagdb.server.catalog.SqliteApiKeyStore;
 import io.stagdb.server.catalog.SqliteCatalog;
@@ -52,12 +53,14 @@ public final class StagDbEngine implements StagDb, AutoCloseable {
   private final Reconciler reconciler;
   private final ApiKeys apiKeys;
   private final Webhooks webhooks;
+  private final HttpWebhookSender sender;
 
   private StagDbEngine(ServerConfig config) {
     this.config = config;
     Clock clock = Clock.systemUTC();
     SqliteDatabase db = SqliteDatabase.open(config.catalogFile());
     DockerDatabaseRuntime docker = null;
+    HttpWebhookSender sender = null;
     try {
       ZfsVolumeStore volumes = ZfsVolumeStore.open(config.zfsRoot(), config.mountDir(), ZfsMode.parse(config.zfsMode()),
           config.zfsCommand());
@@ -67,12 +70,17 @@ public final class StagDbEngine implements StagDb, AutoCloseable {
           config.containerPrefix(), instanceLabels, config.pullImages(), config.mongoReplicaSet(), config.shutdownTimeout()));
       SqliteCatalog catalog = new SqliteCatalog(db);
       this.service = new StagDbService(volumes, docker, catalog, new RandomSecrets(), clock,
-          new StagDbSettings(config.resources(), config.ports(), config.readyTimeout(), Map.of()));
-      this.reconciler = new Reconciler(service, volumes, docker, catalog, config.removeOrphans());
+          new StagDbSettings(config.resources(), config.ports(), config.readyTimeout(), Map.of(), config.lockWait(),
+              config.maxTtl(), config.backgroundThreads()));
+      this.reconciler = service.reconciler(config.removeOrphans());
       this.apiKeys = new ApiKeys(new SqliteApiKeyStore(db), clock);
-      this.webhooks = new Webhooks(catalog, new SqliteWebhookStore(db),
-          new HttpWebhookSender(config.webhookTimeout(), clock), clock, config.webhookBackoff());
+      WebhookTargets targets = WebhookTargets.system(config.webhooksAllowPrivateNetworks());
+      sender = new HttpWebhookSender(config.webhookTimeout(), clock, targets);
+      this.webhooks = new Webhooks(catalog, new SqliteWebhookStore(db), sender, clock, config.webhookBackoff(), targets);
     } catch (RuntimeException e) {
+      if (sender != null) {
+        sender.close();
+      }
       if (docker != null) {
         docker.close();
       }
@@ -81,6 +89,7 @@ public final class StagDbEngine implements StagDb, AutoCloseable {
     }
     this.sqlite = db;
     this.runtime = docker;
+    this.sender = sender;
   }
 
   /** Starts from a loaded configuration. */
@@ -191,8 +200,33 @@ public final class StagDbEngine implements StagDb, AutoCloseable {
   }
 
   @Override
+  public Database createInBackground(CreateDatabase request) {
+    return service.createInBackground(request);
+  }
+
+  @Override
   public void delete(DatabaseName name, boolean cascade) {
     service.delete(name, cascade);
+  }
+
+  @Override
+  public Database deleteInBackground(DatabaseName name, boolean cascade) {
+    return service.deleteInBackground(name, cascade);
+  }
+
+  @Override
+  public Database recycle(DatabaseName branch) {
+    return service.recycle(branch);
+  }
+
+  /** Finishes deletions left half-done; returns how many finished. */
+  public int finishPendingDeletions() {
+    return service.finishPendingDeletions();
+  }
+
+  /** Waits until deletions and creations answered but not yet done are done. */
+  public boolean awaitBackgroundWork(java.time.Duration timeout) {
+    return service.awaitBackgroundWork(timeout);
   }
 
   @Override
@@ -246,9 +280,11 @@ public final class StagDbEngine implements StagDb, AutoCloseable {
     return service.followLogs(name, tail, since, follower);
   }
 
-  /** Closes the catalog and the Docker connection; databases keep running. */
+  /** Lets background work finish a moment, then closes the catalog and the Docker connection; databases keep running. */
   @Override
   public void close() {
+    service.close();
+    sender.close();
     runtime.close();
     sqlite.close();
   }

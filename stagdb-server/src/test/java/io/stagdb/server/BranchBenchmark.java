@@ -2,8 +2,8 @@ package io.stagdb.server;
 
 import io.stagdb.domain.access.ApiKey;
 import io.stagdb.domain.testkit.TestHost;
-import io.stagdb.http.api.Dto;
-import io.stagdb.http.client.StagDbClient;
+import io.stagdb.api.Dto;
+import io.stagdb.client.StagDbClient;
 import io.stagdb.server.config.ConfigLoader;
 import java.net.URI;
 import java.nio.file.Files;
@@ -160,6 +160,13 @@ public final class BranchBenchmark {
         ? "jdbc:postgresql://127.0.0.1:" + db.connection().port() + "/" + database
         : "jdbc:mariadb://127.0.0.1:" + db.connection().port() + "/" + database;
     return DriverManager.getConnection(url, db.connection().username(), db.connection().password());
+  }
+
+  /** A test's typical change: a few rows updated in the biggest table. */
+  static void write(Dto.Database db) throws SQLException {
+    try (Connection c = connect(db, "postgres"); Statement s = c.createStatement()) {
+      s.execute("UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid <= 100");
+    }
   }
 
   static void selectOne(Dto.Database db, String database) throws SQLException {

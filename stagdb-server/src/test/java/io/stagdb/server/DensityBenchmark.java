@@ -1,8 +1,8 @@
 package io.stagdb.server;
 
 import io.stagdb.domain.access.ApiKey;
-import io.stagdb.http.api.Dto;
-import io.stagdb.http.client.StagDbClient;
+import io.stagdb.api.Dto;
+import io.stagdb.client.StagDbClient;
 import io.stagdb.server.config.ConfigLoader;
 import java.io.IOException;
 import java.net.URI;

@@ -1,9 +1,9 @@
 package io.stagdb.server;
 
 import io.stagdb.domain.testkit.TestHost;
-import io.stagdb.http.api.Dto;
-import io.stagdb.http.client.StagDbApiException;
-import io.stagdb.http.client.StagDbClient;
+import io.stagdb.api.Dto;
+import io.stagdb.client.StagDbApiException;
+import io.stagdb.client.StagDbClient;
 import io.stagdb.server.catalog.SqliteCatalog;
 import io.stagdb.server.catalog.SqliteDatabase;
 import java.io.File;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagdb.domain.access.ApiKey;
 import io.stagdb.domain.testkit.TestHost;
-import io.stagdb.http.api.Dto;
-import io.stagdb.http.client.StagDbClient;
+import io.stagdb.api.Dto;
+import io.stagdb.client.StagDbClient;
 import io.stagdb.server.config.ConfigLoader;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -94,7 +94,7 @@ class HostileInputIT {
     StagDbClient client = StagDbClient.create(URI.create("http://127.0.0.1:" + server.port()), adminKey);
     client.createDatabase(new Dto.CreateDatabase("victim", "postgresql", "15", null));
     client.createSnapshot("victim", "victim-snap");
-    client.createWebhook(new Dto.CreateWebhook("http://127.0.0.1:9/hook", List.of("database.created"), null));
+    client.createWebhook(new Dto.CreateWebhook("http://10.231.255.254:9/hook", List.of("database.created"), null));
   }
 
   @AfterAll

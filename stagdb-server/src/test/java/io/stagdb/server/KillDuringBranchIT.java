@@ -3,8 +3,8 @@ package io.stagdb.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagdb.domain.testkit.TestHost;
-import io.stagdb.http.api.Dto;
-import io.stagdb.http.client.StagDbClient;
+import io.stagdb.api.Dto;
+import io.stagdb.client.StagDbClient;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -81,7 +81,7 @@ class KillDuringBranchIT {
         assertThat(rs.getLong(1)).isEqualTo(1000);
         assertThat(rs.getLong(2)).isEqualTo(500500);
       }
-      client.deleteDatabase("kill-src", true);
+      client.deleteDatabaseAndWait("kill-src", true);
       assertThat(TestServers.volumes(PURPOSE)).isEmpty();
       assertThat(TestServers.containers(PURPOSE)).isEmpty();
       assertThat(server.stop()).isIn(0, 143);

@@ -97,7 +97,8 @@ class QuickStartIT {
            ResultSet rs = s.executeQuery("SELECT 1")) {
         assertThat(rs.next()).isTrue();
       }
-      curl(204, "-X", "DELETE", url + "/v1/databases/my-app-db?cascade=true", "-H", auth);
+      JsonNode deleting = curl(202, "-X", "DELETE", url + "/v1/databases/my-app-db?cascade=true", "-H", auth);
+      assertThat(deleting.get("status").asText()).isEqualTo("deleting");   // answered at once; gone shortly
       curl(401, url + "/v1/databases");
 
       assertThat(server.stop()).isIn(0, 143);

@@ -1,8 +1,8 @@
 package io.stagdb.server;
 
 import io.stagdb.domain.testkit.TestHost;
-import io.stagdb.http.api.Dto;
-import io.stagdb.http.client.StagDbClient;
+import io.stagdb.api.Dto;
+import io.stagdb.client.StagDbClient;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.stagdb.domain.access.ApiKey;
 import io.stagdb.domain.testkit.TestHost;
 import io.stagdb.domain.webhook.WebhookSignature;
-import io.stagdb.http.api.Dto;
-import io.stagdb.http.client.StagDbApiException;
-import io.stagdb.http.client.StagDbClient;
+import io.stagdb.api.Dto;
+import io.stagdb.client.StagDbApiException;
+import io.stagdb.client.StagDbClient;
 import io.stagdb.server.config.ConfigLoader;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,7 +21,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +57,7 @@ class ServerIT {
       try {
         for (Dto.Database db : client.listDatabases(null, null, null, 1000, 0).items()) {
           if (db.origin() == null) {
-            client.deleteDatabase(db.name(), true);
+            client.deleteDatabaseAndWait(db.name(), true);
           }
         }
         assertThat(client.listDatabases(null, null, null, 1000, 0).total()).isZero();
@@ -107,7 +104,7 @@ class ServerIT {
     execute(feature, "INSERT INTO users VALUES ('linus')");
     assertThat(names(feature)).containsExactly("ada", "grace", "linus");
     assertThat(names(main)).containsExactly("ada", "grace");
-    client.deleteDatabase("feature-user-auth", false);
+    client.deleteDatabaseAndWait("feature-user-auth", false);
     assertThat(client.snapshots("main-db")).as("the automatic snapshot goes with its branch").isEmpty();
   }
 
@@ -122,7 +119,7 @@ class ServerIT {
       assertThatThrownBy(() -> s.executeQuery("SELECT email FROM users")).isInstanceOf(SQLException.class);
     }
     assertThat(test.connection().password()).isNotEqualTo(prod.connection().password());
-    client.deleteDatabase("migration-test", false);
+    client.deleteDatabaseAndWait("migration-test", false);
   }
 
   @Test
@@ -153,7 +150,7 @@ class ServerIT {
       assertThat(ci.expiresAt()).isNotNull();
       execute(ci, "INSERT INTO users VALUES ('build-" + build + "')");
       assertThat(names(ci)).hasSize(3);
-      client.deleteDatabase("ci-build-" + build, false);
+      assertThat(client.deleteDatabase("ci-build-" + build, false).status()).isEqualTo("deleting");   // gone shortly
     }
     assertThat(names(client.getDatabase("baseline"))).containsExactly("ada", "grace");
     Dto.Stats stats = client.stats("baseline");
@@ -180,63 +177,61 @@ class ServerIT {
   @Test
   void webhooksAreSignedRetriedAndSurviveARestart() throws Exception {
     String secret = "webhook-secret-0123456789";
-    List<JsonNode> received = new CopyOnWriteArrayList<>();
-    AtomicInteger requests = new AtomicInteger();
-    List<String> badSignatures = new CopyOnWriteArrayList<>();
-    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    int receiverPort = receiver.getAddress().getPort();
-    receiver.createContext("/hook", exchange -> {
-      byte[] body = exchange.getRequestBody().readAllBytes();
-      String signature = exchange.getRequestHeaders().getFirst(WebhookSignature.HEADER);
-      if (signature == null || !WebhookSignature.verify(secret, signature, body)) {
-        badSignatures.add(String.valueOf(signature));
-      }
-      int status = requests.incrementAndGet() == 1 ? 500 : 200;   // the first delivery fails
-      if (status == 200) {
-        received.add(JSON.readTree(body));
-      }
-      exchange.sendResponseHeaders(status, -1);
-      exchange.close();
-    });
-    receiver.start();
-    Dto.Webhook hook = client.createWebhook(new Dto.CreateWebhook("http://127.0.0.1:" + receiverPort + "/hook",
-        List.of("database.created", "snapshot.created"), secret));
-    try {
-      client.createDatabase(new Dto.CreateDatabase("hooked", "postgresql", "15", null));
-      await(() -> received.stream().anyMatch(e -> e.get("type").asText().equals("database.created")));
-      JsonNode created = received.stream().filter(e -> e.get("type").asText().equals("database.created")).findFirst().orElseThrow();
-      assertThat(created.get("data").get("name").asText()).isEqualTo("hooked");
-      assertThat(created.get("id").asText()).startsWith("evt-");
-      assertThat(created.get("occurredAt").asText()).isNotBlank();
-      // the receiver has it; stagDB records the delivery once the 200 has reached it
-      await(() -> client.deliveries(hook.id()).stream().anyMatch(d -> d.status().equals("delivered")));
-      assertThat(client.deliveries(hook.id())).singleElement().satisfies(d -> {
-        assertThat(d.status()).isEqualTo("delivered");
-        assertThat(d.attempts()).isEqualTo(2);
-      });
-
-      receiver.stop(0);   // the receiver goes away, then stagDB restarts: the event must still arrive
-      client.createSnapshot("hooked", "hooked-snap");
-      server.close();
-      HttpServer again = HttpServer.create(new InetSocketAddress("127.0.0.1", receiverPort), 0);
-      again.createContext("/hook", exchange -> {
-        byte[] body = exchange.getRequestBody().readAllBytes();
-        received.add(JSON.readTree(body));
-        exchange.sendResponseHeaders(200, -1);
-        exchange.close();
-      });
-      again.start();
+    try (WebhookReceiver receiver = WebhookReceiver.start("hooks", 1)) {   // the first delivery fails
+      Dto.Webhook hook = client.createWebhook(new Dto.CreateWebhook(receiver.url("/hook"),
+          List.of("database.created", "snapshot.created"), secret));
       try {
+        client.createDatabase(new Dto.CreateDatabase("hooked", "postgresql", "15", null));
+        await(() -> events(receiver).stream().anyMatch(e -> e.get("type").asText().equals("database.created")));
+        JsonNode created = events(receiver).stream().filter(e -> e.get("type").asText().equals("database.created"))
+            .findFirst().orElseThrow();
+        assertThat(created.get("data").get("name").asText()).isEqualTo("hooked");
+        assertThat(created.get("id").asText()).startsWith("evt-");
+        assertThat(created.get("occurredAt").asText()).isNotBlank();
+        // the receiver has it; stagDB records the delivery once the 200 has reached it
+        await(() -> client.deliveries(hook.id()).stream().anyMatch(d -> d.status().equals("delivered")));
+        assertThat(client.deliveries(hook.id())).singleElement().satisfies(d -> {
+          assertThat(d.status()).isEqualTo("delivered");
+          assertThat(d.attempts()).isEqualTo(2);
+        });
+
+        receiver.stop();   // the receiver goes away, then stagDB restarts: the event must still arrive
+        client.createSnapshot("hooked", "hooked-snap");
+        server.close();
+        receiver.listen(0);
         startAgain();
-        await(() -> received.stream().anyMatch(e -> e.get("type").asText().equals("snapshot.created")));
+        await(() -> events(receiver).stream().anyMatch(e -> e.get("type").asText().equals("snapshot.created")));
+        assertThat(receiver.received()).allSatisfy(r -> assertThat(r.signature()).isNotNull()
+            .satisfies(sig -> assertThat(WebhookSignature.verify(secret, sig, r.body())).as("signature").isTrue()));
       } finally {
-        again.stop(0);
+        client.deleteWebhook(hook.id());
       }
-      assertThat(badSignatures).isEmpty();
-    } finally {
-      receiver.stop(0);
-      client.deleteWebhook(hook.id());
     }
+  }
+
+  @Test
+  void webhooksCannotBeAimedAtTheHostItselfWhateverTheName() {
+    for (String url : List.of("http://127.0.0.1:" + server.port() + "/v1/api-keys", "http://169.254.169.254/latest/meta-data/",
+        "http://localhost:8080/", "http://[::1]:8080/", "http://0.0.0.0/")) {
+      assertThatThrownBy(() -> client.createWebhook(new Dto.CreateWebhook(url, List.of("database.created"), null)))
+          .as(url).isInstanceOfSatisfying(StagDbApiException.BadRequest.class, e -> {
+            assertThat(e.problem().field()).isEqualTo("url");
+            assertThat(e.problem().detail()).contains("webhooks cannot go to");
+          });
+    }
+    assertThat(client.webhooks()).isEmpty();
+  }
+
+  private static List<JsonNode> events(WebhookReceiver receiver) {
+    List<JsonNode> events = new java.util.ArrayList<>();
+    for (WebhookReceiver.Received r : receiver.received()) {
+      try {
+        events.add(JSON.readTree(r.body()));
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return events;
   }
 
   @Test

@@ -70,9 +70,13 @@ public final class ConfigLoader {
       key("rateLimit.failedAuthPerMinute", "20", "failed authentications per client address per minute"),
       key("webhooks.timeout", "10s", "how long a webhook receiver may take to answer"),
       key("webhooks.backoff", "30s,2m,5m,15m,40m", "waits before each retry of a failed delivery (6 attempts over about an hour)"),
+      key("webhooks.allowPrivateNetworks", "true", "deliver webhooks to private addresses (10/8, 172.16/12, 192.168/16, fc00::/7); loopback, link-local, multicast and this host's own addresses are always refused"),
       key("reconcile.removeOrphans", "false", "remove containers and volumes no database owns (false: only report them)"),
       key("reaper.interval", "30s", "how often expired branches are deleted"),
       key("readyTimeout", "120s", "how long an engine may take to accept connections"),
+      key("operations.lockWait", "15s", "how long an operation waits for another on the same databases or snapshots before answering 409 busy"),
+      key("operations.backgroundThreads", "4", "threads finishing deletions and wait=false creations after they were answered"),
+      key("ttl.max", "30d", "the longest TTL a database or branch may ask for"),
       key("shutdownTimeout", "30s", "how long in-flight requests may run on shutdown"));
 
   private static Key key(String name, String value, String meaning) {
@@ -138,12 +142,20 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * {@code STAGDB_*} variables that are not configuration keys: read by the scripts, the {@code stagdb}
+   * command, the JUnit extension and the tests.
+   */
+  public static final List<String> OTHER_VARIABLES = List.of("STAGDB_CONFIG", "STAGDB_URL", "STAGDB_API_KEY",
+      "STAGDB_CONTEXT", "STAGDB_CA_FILE", "STAGDB_OUTPUT", "STAGDB_POOL", "STAGDB_POOL_FILE", "STAGDB_POOL_SIZE",
+      "STAGDB_IMAGES", "STAGDB_REQUIRE_INFRA", "STAGDB_HOME");
+
   /** {@code STAGDB_API_PUBLIC_HOST} → {@code api.publicHost}; {@code STAGDB_IMAGES_MYSQL_8_0} → {@code images.mysql.8.0}. */
   private void readEnvironment(Map<String, String> env) {
     Map<String, String> byNormalised = new TreeMap<>();
     KEYS.forEach(k -> byNormalised.put(normalise(k.name()), k.name()));
     env.forEach((name, value) -> {
-      if (!name.startsWith("STAGDB_") || name.equals("STAGDB_REQUIRE_INFRA") || name.startsWith("STAGDB_TEST_")) {
+      if (!name.startsWith("STAGDB_") || OTHER_VARIABLES.contains(name) || name.startsWith("STAGDB_TEST_")) {
         return;
       }
       String rest = name.substring("STAGDB_".length());
@@ -155,9 +167,12 @@ public final class ConfigLoader {
         return;
       }
       String key = byNormalised.get(normalise(rest));
-      if (key != null) {
-        put(key, value, "environment " + name);
+      if (key == null) {
+        throw new ConfigException("unknown environment variable " + name + ": no config key is called that (a typo?);"
+            + " the variables are STAGDB_ and a key in capitals, e.g. STAGDB_API_PORT for api.port, or one of "
+            + OTHER_VARIABLES);
       }
+      put(key, value, "environment " + name);
     });
   }
 
@@ -219,7 +234,9 @@ public final class ConfigLoader {
         get("docker.containerPrefix"), labels, new PortRange(first, last), images, policy,
         positive("rateLimit.requestsPerSecond"), positive("rateLimit.burst"), positive("rateLimit.failedAuthPerMinute"),
         duration("webhooks.timeout"), durations("webhooks.backoff"), bool("reconcile.removeOrphans"), duration("reaper.interval"),
-        duration("readyTimeout"), duration("shutdownTimeout"));
+        duration("readyTimeout"), duration("shutdownTimeout"), duration("operations.lockWait"),
+        (int) Math.min(64, positive("operations.backgroundThreads")), duration("ttl.max"),
+        bool("webhooks.allowPrivateNetworks"));
   }
 
   private Resources resources(String prefix) {

@@ -37,7 +37,11 @@ public record ServerConfig(
     boolean removeOrphans,
     Duration reaperInterval,
     Duration readyTimeout,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    Duration lockWait,
+    int backgroundThreads,
+    Duration maxTtl,
+    boolean webhooksAllowPrivateNetworks) {
 
   public ServerConfig {
     containerLabels = Map.copyOf(containerLabels);

@@ -37,6 +37,10 @@ class StagDbCliTest {
     assertThat(listed.code()).isZero();
     assertThat(listed.out()).contains(id).contains("admin").contains("active").contains("ci").doesNotContain(token);
 
+    Run last = run("keys", "revoke", id, "--set", dataDir);   // the domain's rule holds on the command line too
+    assertThat(last.code()).isEqualTo(1);
+    assertThat(last.err()).contains("last active admin key");
+    assertThat(run("keys", "create", "--name", "ci-2", "--scope", "admin", "--set", dataDir).code()).isZero();
     assertThat(run("keys", "revoke", id, "--set", dataDir).code()).isZero();
     assertThat(run("keys", "list", "--set", dataDir).out()).contains("revoked");
     Run missing = run("keys", "revoke", "k000000000000", "--set", dataDir);
