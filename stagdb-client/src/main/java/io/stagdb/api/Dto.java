@@ -75,8 +75,8 @@ public final class Dto {
   public record Engine(long sizeBytes, int connections) {
   }
 
-  /** {@code writtenBytes} is -1 where the storage cannot tell. */
-  public record Storage(long usedBytes, long referencedBytes, long quotaBytes, long availableBytes, long writtenBytes) {
+  /** {@code writtenBytes} is {@code null} where the storage cannot tell (zfs-fuse has no {@code written}). */
+  public record Storage(long usedBytes, long referencedBytes, long quotaBytes, long availableBytes, Long writtenBytes) {
   }
 
   /** {@code POST /v1/webhooks}; without a secret, one is generated and returned once. */

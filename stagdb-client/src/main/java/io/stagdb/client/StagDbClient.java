@@ -218,6 +218,15 @@ public final class StagDbClient {
     return send("POST", "/v1/databases/" + path(branch) + "/recycle", null, Dto.Database.class);
   }
 
+  /**
+   * Gives a branch back when done with it: a recyclable one is kept ready, recycled in the
+   * background, for the next branch of its snapshot (the next test run); any other is deleted. Its
+   * name is free at once.
+   */
+  public void release(String branch) {
+    send("POST", "/v1/databases/" + path(branch) + "/release", null, Void.class);
+  }
+
   // ---- webhooks and keys ----
 
   public Dto.Webhook createWebhook(Dto.CreateWebhook request) {

@@ -79,6 +79,16 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   private final IsolatedNetwork network;
   /** Container ids by database, learnt when they are made or first looked up (a lookup is a list call). */
   private final Map<DatabaseId, String> containerIds = new ConcurrentHashMap<>();
+  /** What a container is (fixed when it is made), by container id: one inspect instead of one a call. */
+  private final Map<String, Facts> facts = new ConcurrentHashMap<>();
+
+  /**
+   * A container's engine, where it listens, whether its engine can be halted inside it, and where
+   * its engine's files are on this host ({@code null} when they are not bound from here).
+   */
+  private record Facts(String container, String name, Engine engine, EngineClient.Endpoint endpoint, boolean restartable,
+                       Path files) {
+  }
 
   DockerDatabaseRuntime(DockerClient docker, DockerClient follows, DockerSettings settings) {
     this.docker = docker;
@@ -174,39 +184,38 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
 
   @Override
   public void awaitReady(DatabaseId id, Credentials credentials, Duration timeout) {
-    InspectContainerResponse inspected = inspect(id);
-    String container = inspected.getId();
-    EngineClient client = EngineClient.of(engineOf(inspected));
-    EngineClient.Endpoint endpoint = endpoint(inspected);
+    Facts f = facts(id);
+    EngineClient client = EngineClient.of(f.engine());
     long deadline = System.nanoTime() + timeout.toNanos();
     long nextCrashCheck = System.nanoTime() + CRASH_CHECK_NANOS;
     String last = "no answer yet";
-    int restarts = restartCount(inspected);
+    Integer restarts = null;
     while (true) {
       if (System.nanoTime() >= nextCrashCheck) {
-        InspectContainerResponse now = inspectById(container);
+        InspectContainerResponse now = inspectById(f.container());
         InspectContainerResponse.ContainerState state = now.getState();
         boolean alive = Boolean.TRUE.equals(state.getRunning()) || Boolean.TRUE.equals(state.getRestarting());
-        if (!alive || restartCount(now) > restarts) {
+        if (!alive || (restarts != null && restartCount(now) > restarts)) {
           // a crash loop (Docker restarting an engine that keeps exiting) fails now, not at the timeout
-          throw new InfrastructureException(nameOf(inspected) + " exited with code " + state.getExitCodeLong()
+          throw new InfrastructureException(f.name() + " exited with code " + state.getExitCodeLong()
               + (alive ? " and Docker is restarting it" : "") + " before accepting connections; last log lines:\n"
-              + logs.tail(container, LOG_LINES_IN_ERRORS));
+              + logs.tail(f.container(), LOG_LINES_IN_ERRORS));
         }
+        restarts = restarts == null ? restartCount(now) : restarts;
         nextCrashCheck = System.nanoTime() + CRASH_CHECK_NANOS;
       }
       long left = deadline - System.nanoTime();
       try {
-        client.login(endpoint, credentials, Duration.ofMillis(Math.max(500, Math.min(2000, left / 1_000_000))));
+        client.login(f.endpoint(), credentials, Duration.ofMillis(Math.max(500, Math.min(2000, left / 1_000_000))));
         return;
       } catch (EngineClient.Refused e) {
-        throw new InfrastructureException(nameOf(inspected) + " is up but " + e.getMessage());
+        throw new InfrastructureException(f.name() + " is up but " + e.getMessage());
       } catch (EngineClient.NotYet e) {
         last = e.getMessage();
       }
       if (System.nanoTime() > deadline) {
-        throw new InfrastructureException(nameOf(inspected) + " did not accept connections within " + timeout
-            + " (" + last + "); last log lines:\n" + logs.tail(container, LOG_LINES_IN_ERRORS));
+        throw new InfrastructureException(f.name() + " did not accept connections within " + timeout
+            + " (" + last + "); last log lines:\n" + logs.tail(f.container(), LOG_LINES_IN_ERRORS));
       }
       pause(READY_POLL_MILLIS);
     }
@@ -245,8 +254,17 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   }
 
   private <T> T withEngine(DatabaseId id, java.util.function.BiFunction<EngineClient, EngineClient.Endpoint, T> work) {
-    InspectContainerResponse inspected = inspect(id);
-    return work.apply(EngineClient.of(engineOf(inspected)), endpoint(inspected));
+    Facts f = facts(id);
+    return work.apply(EngineClient.of(f.engine()), f.endpoint());
+  }
+
+  /** What the database's container is, inspected once per container. */
+  private Facts facts(DatabaseId id) {
+    return onContainer(id, container -> facts.computeIfAbsent(container, c -> {
+      InspectContainerResponse inspected = inspectById(c);
+      return new Facts(c, nameOf(inspected), engineOf(inspected), endpoint(inspected), isRestartable(inspected),
+          filesOf(inspected));
+    }));
   }
 
   @Override
@@ -268,38 +286,65 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
 
   @Override
   public void halt(DatabaseId id, boolean cleanly) {
-    InspectContainerResponse inspected = inspect(id);
-    String container = inspected.getId();
-    if (!isRestartable(inspected)) {
+    Facts f = facts(id);
+    InspectContainerResponse inspected = inspectById(f.container());
+    if (!f.restartable()) {
       // a stop (with no grace when the changes are being thrown away): Docker waits for the exit and
       // does not count it as a crash for the restart policy
       int grace = cleanly ? (int) settings.stopTimeout().toSeconds() : 0;
-      DockerErrors.idempotent("stop " + id, () -> docker.stopContainerCmd(container).withTimeout(grace).exec());
+      DockerErrors.idempotent("stop " + id, () -> docker.stopContainerCmd(f.container()).withTimeout(grace).exec());
       return;
     }
-    if (!Boolean.TRUE.equals(inspected.getState().getRunning())) {
+    if (!Boolean.TRUE.equals(inspected.getState().getRunning()) || halted(f, inspected)) {
       return;
     }
     String signal = cleanly ? "SIGHUP" : "SIGUSR1";
-    DockerErrors.call("halt the engine of " + id, () -> docker.killContainerCmd(container).withSignal(signal).exec());
+    DockerErrors.call("halt the engine of " + id, () -> docker.killContainerCmd(f.container()).withSignal(signal).exec());
     long deadline = System.nanoTime() + (cleanly ? settings.stopTimeout() : Duration.ofSeconds(10)).toNanos();
-    while (engineRuns(inspected)) {
+    while (!halted(f, null)) {
       if (System.nanoTime() > deadline) {
-        throw new InfrastructureException("the engine of " + nameOf(inspected) + " did not stop after " + signal);
+        throw new InfrastructureException("the engine of " + f.name() + " did not stop after " + signal);
       }
-      pause(5);
+      pause(2);
     }
   }
 
   @Override
   public void resume(DatabaseId id) {
-    InspectContainerResponse inspected = inspect(id);
-    String container = inspected.getId();
-    if (isRestartable(inspected) && Boolean.TRUE.equals(inspected.getState().getRunning())) {
-      DockerErrors.call("resume the engine of " + id, () -> docker.killContainerCmd(container).withSignal("SIGUSR2").exec());
-    } else {
-      DockerErrors.idempotent("start " + id, () -> docker.startContainerCmd(container).exec());
+    Facts f = facts(id);
+    if (f.restartable() && f.files() != null) {
+      boolean running = Boolean.TRUE.equals(inspectById(f.container()).getState().getRunning());
+      if (running && !halted(f, null)) {
+        return;   // the engine runs
+      }
+      try {
+        java.nio.file.Files.deleteIfExists(f.files().resolve(EngineProfile.HALTED));
+        java.nio.file.Files.write(f.files().resolve(EngineProfile.RESUME), new byte[0]);   // the supervisor polls for it
+      } catch (java.io.IOException e) {
+        throw new InfrastructureException("cannot resume the engine of " + f.name() + ": " + e.getMessage(), e);
+      }
+      if (running) {
+        return;
+      }
     }
+    DockerErrors.idempotent("start " + id, () -> docker.startContainerCmd(f.container()).exec());
+  }
+
+  /**
+   * Whether a restartable container's engine is halted: the supervisor's marker in the data
+   * directory (no process listing needed); without the files on this host, the process list.
+   */
+  private boolean halted(Facts f, InspectContainerResponse inspected) {
+    if (f.files() != null) {
+      return java.nio.file.Files.exists(f.files().resolve(EngineProfile.HALTED));
+    }
+    return !engineRuns(inspected == null ? inspectById(f.container()) : inspected);
+  }
+
+  /** A running restartable container with its engine halted: its marker, or (files elsewhere) the process list. */
+  private boolean isHeld(InspectContainerResponse inspected) {
+    Path files = filesOf(inspected);
+    return files != null ? java.nio.file.Files.exists(files.resolve(EngineProfile.HALTED)) : !engineRuns(inspected);
   }
 
   private static boolean isRestartable(InspectContainerResponse inspected) {
@@ -327,6 +372,16 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   }
 
   @Override
+  public void rename(DatabaseId id, io.stagdb.domain.model.DatabaseName name) {
+    onContainer(id, container -> {
+      DockerErrors.call("rename " + id, () -> docker.renameContainerCmd(container)
+          .withName(settings.containerPrefix() + name.value()).exec());
+      facts.remove(container);   // its name is part of what it is
+      return null;
+    });
+  }
+
+  @Override
   public void remove(DatabaseId id) {
     onContainer(id, container -> {
       try {
@@ -341,6 +396,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       } catch (NotFoundException alreadyGone) {
         // removed meanwhile
       }
+      facts.remove(container);
       return null;
     });
     containerIds.remove(id);
@@ -354,7 +410,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     }
     InspectContainerResponse inspected = inspectById(container.getId());
     ContainerState state = stateOf(inspected.getState());
-    return state == ContainerState.RUNNING && isRestartable(inspected) && !engineRuns(inspected) ? ContainerState.HELD : state;
+    return state == ContainerState.RUNNING && isRestartable(inspected) && isHeld(inspected) ? ContainerState.HELD : state;
   }
 
   @Override
@@ -374,7 +430,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       }
       InspectContainerResponse.ContainerState state = inspected.getState();
       ContainerState mapped = stateOf(state);
-      if (mapped == ContainerState.RUNNING && isRestartable(inspected) && !engineRuns(inspected)) {
+      if (mapped == ContainerState.RUNNING && isRestartable(inspected) && isHeld(inspected)) {
         mapped = ContainerState.HELD;
       }
       result.add(new ManagedContainer(new DatabaseId(id), nameOf(c), mapped,
@@ -498,6 +554,12 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
 
   private InspectContainerResponse inspectById(String container) {
     return DockerErrors.call("inspect " + container, () -> docker.inspectContainerCmd(container).exec());
+  }
+
+  /** The engine-files directory bound into a container, on this host. */
+  private static Path filesOf(InspectContainerResponse inspected) {
+    Path volume = volumeOf(inspected);
+    return volume == null ? null : volume.resolve(DataDirectory.ENGINE_FILES);
   }
 
   /** The volume a container runs on: the parent of the engine-files directory bound into it. */

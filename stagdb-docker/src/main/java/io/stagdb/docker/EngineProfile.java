@@ -97,37 +97,55 @@ record EngineProfile(EngineVersion engine, String image, String dataDir, int con
     };
   }
 
+  /** Written by the supervisor in the data directory once no engine process is left (after a halt). */
+  static final String HALTED = ".stagdb-halted";
+  /** Written by stagDB in the data directory to have a halted engine started again. */
+  static final String RESUME = ".stagdb-resume";
+
   /**
    * The command of a restartable container: a small POSIX shell supervisor as PID 1 that runs the
    * engine (through the image's own entry point) and can halt and resume it without the container
    * stopping. SIGHUP halts it cleanly (its own stop signal), SIGUSR1 at once (SIGKILL to every
-   * process but the supervisor), SIGUSR2 starts it again; {@code docker stop} stops it cleanly and
-   * ends the container; an engine that exits by itself ends the container with its exit code, so
-   * crashes look as they always do.
+   * process but the supervisor); once nothing of the engine is left alive (zombies aside), it writes
+   * {@value #HALTED} into the data directory, and it starts the engine again when {@value #RESUME}
+   * appears there (or on SIGUSR2). {@code docker stop} still stops the engine cleanly and ends the
+   * container; an engine that exits by itself ends it with its exit code, so crashes look as always.
+   * Both markers live in the data directory, so a rollback to a snapshot taken while halted brings
+   * back a halted marker that the next resume removes before the engine starts.
    */
   List<String> supervised(List<String> engineCommand) {
-    List<String> command = new ArrayList<>(List.of("sh", "-c", SUPERVISOR, "stagdb-supervisor", stopSignal.replace("SIG", "")));
+    List<String> command = new ArrayList<>(List.of("sh", "-c", SUPERVISOR, "stagdb-supervisor",
+        stopSignal.replace("SIG", ""), dataDir));
     command.addAll(engineCommand);
     return command;
   }
 
   static final String SUPERVISOR = String.join("\n",
-      "sig=$1; shift; hold=; stop=; pid=",
+      "sig=$1; dir=$2; shift 2; hold=; stop=; pid=",
+      "halted=\"$dir/" + HALTED + "\"; resume=\"$dir/" + RESUME + "\"",
       "trap 'stop=1; [ -n \"$pid\" ] && kill -\"$sig\" \"$pid\"' INT TERM",
       "trap 'hold=1; [ -n \"$pid\" ] && kill -\"$sig\" \"$pid\"' HUP",
       "trap 'hold=1; kill -KILL -1 2>/dev/null' USR1",
       "trap 'hold=' USR2",
+      // whether a process other than this supervisor is alive (zombies are dead: they do no I/O)
+      "others() { for s in /proc/[0-9]*/stat; do read -r p c st r < \"$s\" 2>/dev/null || continue;"
+          + " [ \"$p\" = 1 ] || [ \"$st\" = Z ] || return 0; done; return 1; }",
+      "rm -f \"$resume\"",
       "while :; do",
       "  if [ -z \"$hold\" ]; then",
+      "    rm -f \"$halted\" \"$resume\"",
       "    docker-entrypoint.sh \"$@\" & pid=$!",
       "    code=0; wait \"$pid\" || code=$?",
       "    while kill -0 \"$pid\" 2>/dev/null; do code=0; wait \"$pid\" || code=$?; done",
       "    pid=",
       "    if [ -n \"$stop\" ]; then exit 0; fi",
       "    if [ -z \"$hold\" ]; then exit \"$code\"; fi",
+      "    while others; do kill -KILL -1 2>/dev/null; sleep 0.001; done",
+      "    rm -f \"$resume\"; : > \"$halted\"",   // a resume counts only once halted
       "  fi",
       "  if [ -n \"$stop\" ]; then exit 0; fi",
-      "  sleep 0.005",
+      "  if [ -e \"$resume\" ]; then hold=; continue; fi",
+      "  sleep 0.002",
       "done");
 
   /** The engine's server binary, as the process list shows it. */

@@ -106,6 +106,11 @@ public final class StagDbHttpApi implements AutoCloseable {
         new Route(HandlerType.POST, "/v1/databases/{name}/reset", std, this::reset),
         new Route(HandlerType.POST, "/v1/databases/{name}/recycle", std,
             ctx -> ctx.json(view(stagDb.recycle(databaseName(ctx))))),
+        new Route(HandlerType.POST, "/v1/databases/{name}/release", std, ctx -> {
+          DatabaseName name = databaseName(ctx);
+          stagDb.release(name);
+          ctx.status(202).json(new Dto.Accepted(name.value(), "released", null));
+        }),
         new Route(HandlerType.GET, "/v1/databases/{name}/stats", std,
             ctx -> ctx.json(Views.stats(stagDb.stats(databaseName(ctx))))),
         new Route(HandlerType.GET, "/v1/databases/{name}/logs", std, this::logs),

@@ -35,6 +35,9 @@ interface Backend extends AutoCloseable {
   /** Starts deleting and returns at once; stagDB finishes it. Missing is fine. */
   void deleteLater(String name);
 
+  /** Gives a branch back to be kept ready for the next run (or deleted); returns at once. Missing is fine. */
+  void release(String name);
+
   /** Names of databases carrying label {@code key=value}. */
   List<String> databasesLabelled(String key, String value);
 

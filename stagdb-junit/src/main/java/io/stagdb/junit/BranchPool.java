@@ -20,9 +20,11 @@ import java.util.function.Supplier;
  * Recyclable branches of one source, kept ready so that taking one is a queue pop. A branch a test
  * is done with is recycled in place in the background (same container, port and password; the
  * data put back by ZFS) and waits for the next test; only a branch that cannot be recycled (kept
- * for a failed test, or a recycle that failed) is replaced by a new one. Closing the pool starts
- * deleting every branch it owns and returns at once; the server finishes the deletes. A pool of size
- * 0 keeps nothing: each test gets a new branch, deleted after it.
+ * for a failed test, or a recycle that failed) is replaced by a new one. When tests wait for a
+ * branch, the pool grows, up to its maximum. Closing the pool gives every branch it owns back to
+ * the server and returns at once: the server keeps them ready (as standbys) for the next run's
+ * pool, or deletes them. A pool of size 0 keeps nothing: each test gets a new branch, deleted
+ * after it.
  */
 final class BranchPool implements AutoCloseable {
   private final Backend backend;
@@ -33,10 +35,13 @@ final class BranchPool implements AutoCloseable {
   private final Map<String, String> labels;
   private final Supplier<String> names;
   private final int size;
+  private final int max;
   private final LinkedBlockingQueue<Branch> ready = new LinkedBlockingQueue<>();
   /** Every branch this pool made and has not given up: ready, in use, or being recycled. */
   private final Set<String> owned = ConcurrentHashMap.newKeySet();
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** Creations under way, which {@link #owned} does not hold yet. */
+  private final AtomicInteger creating = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ExecutorService workers;
   final Stats stats = new Stats();
@@ -50,7 +55,7 @@ final class BranchPool implements AutoCloseable {
   }
 
   BranchPool(Backend backend, String source, boolean sourceIsSnapshot, ResourceRequest resources, Duration ttl,
-             Map<String, String> labels, Supplier<String> names, int size) {
+             Map<String, String> labels, Supplier<String> names, int size, int max) {
     this.backend = backend;
     this.source = source;
     this.sourceIsSnapshot = sourceIsSnapshot;
@@ -59,6 +64,7 @@ final class BranchPool implements AutoCloseable {
     this.labels = Map.copyOf(labels);
     this.names = names;
     this.size = Math.max(0, size);
+    this.max = Math.max(this.size, max);
     this.workers = Executors.newFixedThreadPool(Math.max(1, Math.min(this.size, 4)), r -> {
       Thread t = new Thread(r, "stagdb-pool-" + source);
       t.setDaemon(true);
@@ -69,8 +75,9 @@ final class BranchPool implements AutoCloseable {
     }
   }
 
+  /** Branches the pool owns now: it starts with its size and grows, as tests wait, up to its maximum. */
   int size() {
-    return size;
+    return owned.size();
   }
 
   String source() {
@@ -79,11 +86,22 @@ final class BranchPool implements AutoCloseable {
 
   /**
    * A ready branch if one is waiting; else the next one that work under way (a creation or a
-   * recycle) delivers; else one made now.
+   * recycle) delivers, the pool growing by one (up to its maximum) meanwhile, since its tests are
+   * waiting; else one made now.
    */
   Branch take() {
     long started = System.nanoTime();
     Branch branch = ready.poll();
+    if (branch == null && size > 0 && owned.size() + creating.get() < max) {
+      creating.incrementAndGet();
+      inBackground(() -> {
+        try {
+          addNew();
+        } finally {
+          creating.decrementAndGet();
+        }
+      });
+    }
     try {
       while (branch == null && inFlight.get() > 0) {
         branch = ready.poll(20, TimeUnit.MILLISECONDS);
@@ -155,7 +173,7 @@ final class BranchPool implements AutoCloseable {
 
   private void giveUp(Branch branch) {
     owned.remove(branch.name());
-    backend.deleteLater(branch.name());
+    backend.release(branch.name());   // kept ready by the server for the next run, or deleted
   }
 
   private void inBackground(Runnable work) {
@@ -190,7 +208,7 @@ final class BranchPool implements AutoCloseable {
     }
     for (String name : List.copyOf(owned)) {   // still out (a test that never gave its branch back)
       owned.remove(name);
-      backend.deleteLater(name);
+      backend.release(name);
     }
   }
 }

@@ -111,6 +111,15 @@ final class EmbeddedBackend implements Backend {
   }
 
   @Override
+  public void release(String name) {
+    try {
+      engine.release(DatabaseName.of(name));
+    } catch (NotFoundException alreadyGone) {
+      // fine
+    }
+  }
+
+  @Override
   public List<String> databasesLabelled(String key, String value) {
     return engine.list(DatabaseFilter.ALL).stream()
         .filter(d -> value.equals(d.labels().get(key))).map(d -> d.name().value()).toList();

@@ -102,6 +102,15 @@ final class RemoteBackend implements Backend {
   }
 
   @Override
+  public void release(String name) {
+    try {
+      client.release(name);
+    } catch (StagDbApiException.NotFound alreadyGone) {
+      // fine
+    }
+  }
+
+  @Override
   public List<String> databasesLabelled(String key, String value) {
     return client.listDatabases(null, null, null, 1000, 0).items().stream()
         .filter(d -> d.labels() != null && value.equals(d.labels().get(key))).map(Dto.Database::name).toList();

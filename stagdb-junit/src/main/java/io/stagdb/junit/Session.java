@@ -272,14 +272,16 @@ final class Session implements AutoCloseable {
       }
       ResourceRequest resources = new ResourceRequest(blankToNull(annotation.memory()), blankToNull(annotation.cpu()),
           blankToNull(annotation.storage()));
+      int size = poolSize();
       return new BranchPool(backend, source, snapshot, resources, ttl(), Map.of(SESSION_LABEL, id), this::newName,
-          poolSize());
+          size, Integer.parseInt(setting("stagdb.pool.max", Integer.toString(Math.max(size, 4 * (size - 1))))));
     });
   }
 
   /**
-   * Branches kept per source: {@code stagdb.pool.size}, or one more than the tests that may run at
-   * once (JUnit's configured parallelism), so a test never waits for a recycle.
+   * Branches a pool starts with: {@code stagdb.pool.size}, or one more than the tests that may run
+   * at once (JUnit's configured parallelism). It grows while tests wait, up to {@code stagdb.pool.max}
+   * (default four per test that may run at once).
    */
   int poolSize() {
     String configured = setting("stagdb.pool.size", null);
@@ -326,7 +328,7 @@ final class Session implements AutoCloseable {
         continue;
       }
       lines.add(String.format(Locale.ROOT, "stagDB: %d branches of %s handed out in p50 %s / p95 %s / max %s; "
-              + "%d recycled in place (p50 %s), %d created, %d replaced; pool of %d",
+              + "%d recycled in place (p50 %s), %d created, %d replaced; %d in the pool at the end",
           s.takeMicros.size(), pool.source(), millis(s.takeMicros, 50), millis(s.takeMicros, 95),
           millis(s.takeMicros, 100), s.recycleMicros.size(), millis(s.recycleMicros, 50), s.created.get(),
           s.replaced.get(), pool.size()));

@@ -71,7 +71,7 @@ public final class StagDbEngine implements StagDb, AutoCloseable {
       SqliteCatalog catalog = new SqliteCatalog(db);
       this.service = new StagDbService(volumes, docker, catalog, new RandomSecrets(), clock,
           new StagDbSettings(config.resources(), config.ports(), config.readyTimeout(), Map.of(), config.lockWait(),
-              config.maxTtl(), config.backgroundThreads()));
+              config.maxTtl(), config.backgroundThreads(), config.standbys(), config.standbyIdle(), config.standbyMax()));
       this.reconciler = service.reconciler(config.removeOrphans());
       this.apiKeys = new ApiKeys(new SqliteApiKeyStore(db), clock);
       WebhookTargets targets = WebhookTargets.system(config.webhooksAllowPrivateNetworks());
@@ -217,6 +217,11 @@ public final class StagDbEngine implements StagDb, AutoCloseable {
   @Override
   public Database recycle(DatabaseName branch) {
     return service.recycle(branch);
+  }
+
+  @Override
+  public void release(DatabaseName branch) {
+    service.release(branch);
   }
 
   /** Finishes deletions left half-done; returns how many finished. */

@@ -103,8 +103,7 @@ public final class FaultCampaign implements AutoCloseable {
   private final Random random;
   private final long seed;
   private final Map<String, String> settings;
-  private final Path trigger;
-  private final String ballast = TestHost.datasetFor(PURPOSE + "-ballast");
+  private final HostFaults hostFaults;
   private final Map<String, Db> dbs = new TreeMap<>();
   private final Map<String, Snap> snaps = new TreeMap<>();
   private final List<Pending> pending = new ArrayList<>();
@@ -125,32 +124,10 @@ public final class FaultCampaign implements AutoCloseable {
   public FaultCampaign(long seed) throws IOException {
     this.seed = seed;
     this.random = new Random(seed);
-    Path dataDir = TestHost.mountDirFor(PURPOSE);
-    Files.createDirectories(dataDir);
-    Path wrapper = dataDir.resolve("zfs-faulty");
-    trigger = dataDir.resolve("zfs-fault");
-    Files.writeString(wrapper, """
-        #!/bin/bash
-        # The fault campaign's zfs: when the trigger file holds N, the call after N more changing calls fails.
-        trigger="$(dirname "$0")/zfs-fault"
-        case "$1" in
-          create|clone|snapshot|destroy|rollback|mount)
-            if [ -f "$trigger" ]; then
-              n=$(cat "$trigger")
-              if [ "$n" -le 0 ]; then
-                rm -f "$trigger"
-                echo "cannot $1 '${@: -1}': I/O error (injected by the fault campaign)" >&2
-                exit 1
-              fi
-              echo $((n - 1)) > "$trigger"
-            fi;;
-        esac
-        exec zfs "$@"
-        """);
-    Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
+    hostFaults = new HostFaults(TestHost.mountDirFor(PURPOSE), TestHost.datasetFor(PURPOSE + "-ballast"));
     settings = TestServers.settings(PURPOSE, TestServers.freePort());
     settings.put("zfs.mode", "cli");
-    settings.put("zfs.command", wrapper.toString());
+    settings.put("zfs.command", hostFaults.zfsCommand());
     settings.put("resources.default.memory", "256m");
   }
 
@@ -220,29 +197,29 @@ public final class FaultCampaign implements AutoCloseable {
         });
         case DOCKER_RESTART -> during(() -> {
           sleep(random.nextInt(800));
-          restartDocker();
+          HostFaults.restartDocker();
         });
         case ENGINE_KILL -> during(() -> {
           sleep(random.nextInt(600));
-          killAnEngine();
+          HostFaults.killAnEngine(TestServers.containers(PURPOSE), random);
         });
         case ZFS_FAILURE -> {
-          Files.writeString(trigger, Integer.toString(random.nextInt(3)));
+          hostFaults.failZfsAfter(random.nextInt(3));
           storageOperation();
           storageOperation();
-          if (Files.exists(trigger)) {   // the failing call was not reached
-            Files.delete(trigger);
+          if (hostFaults.zfsFailurePending()) {   // the failing call was not reached
+            hostFaults.clearZfs();
             uncount(faults, fault);
           }
         }
         case POOL_FULL -> {
-          fillPool();
+          hostFaults.fillPool();
           try {
             storageOperation();
             operation();
             storageOperation();
           } finally {
-            releasePool();
+            hostFaults.releasePool();
           }
         }
         default -> throw new IllegalStateException(fault.name());
@@ -450,67 +427,12 @@ public final class FaultCampaign implements AutoCloseable {
     tainted.addAll(involved);   // a source whose snapshots may have changed, or a cascade
   }
 
-  // ---- faults ---------------------------------------------------------------------------------
-
-  /** Restarts the Docker engine the way it runs here: systemd's unit, or the daemon host-setup started. */
-  static void restartDocker() throws Exception {
-    if (TestHost.exec(List.of("systemctl", "is-active", "--quiet", "docker")).ok()) {
-      mustRun(List.of("systemctl", "restart", "docker"));
-    } else {
-      for (String pid : TestHost.exec(List.of("pgrep", "-x", "dockerd")).lines()) {
-        mustRun(List.of("kill", "-TERM", pid));
-      }
-      await(Duration.ofSeconds(90), "dockerd to exit", () -> !TestHost.exec(List.of("pgrep", "-x", "dockerd")).ok());
-      File log = new File("/var/log/dockerd.log");
-      new ProcessBuilder("setsid", "dockerd").redirectInput(new File("/dev/null"))
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).redirectError(ProcessBuilder.Redirect.appendTo(log)).start();
-    }
-    await(Duration.ofSeconds(90), "the Docker engine", () -> TestHost.exec(List.of("docker", "info")).ok());
-  }
-
-  /** SIGKILLs the engine process inside a random database's container, as the OOM killer would. */
-  private void killAnEngine() {
-    List<String> containers = TestServers.containers(PURPOSE);
-    if (containers.isEmpty()) {
-      return;
-    }
-    String container = pick(containers);
-    String pid = TestHost.exec(List.of("docker", "inspect", "-f", "{{.State.Pid}}", container)).stdout().strip();
-    if (!pid.isEmpty() && !pid.equals("0")) {
-      TestHost.exec(List.of("kill", "-KILL", pid));
-    }
-  }
-
-  /** Takes every free byte of the pool with a reservation on a dataset of this run (swept if the run dies). */
-  private void fillPool() {
-    // the engines write meanwhile: leave a little less each time the pool moved under us
-    for (int attempt = 1; ; attempt++) {
-      long available = Long.parseLong(TestHost.exec(List.of("zfs", "get", "-Hp", "-o", "value", "available",
-          TestHost.POOL)).stdout().strip());
-      long reserve = Math.max(0, available - ((long) attempt << 22));
-      TestHost.Result r = TestHost.exec(List.of("zfs", "create", "-o", "mountpoint=none", "-o", "refreservation=" + reserve,
-          ballast));
-      if (r.ok()) {
-        return;
-      }
-      if (attempt == 5) {
-        throw new IllegalStateException("cannot fill the pool: " + r.stderr());
-      }
-    }
-  }
-
-  private void releasePool() {
-    if (TestHost.exec(List.of("zfs", "list", ballast)).ok()) {
-      mustRun(List.of("zfs", "destroy", ballast));
-    }
-  }
-
   // ---- recovery and checks --------------------------------------------------------------------
 
   private void recover() throws Exception {
-    Files.deleteIfExists(trigger);
-    releasePool();
-    await(Duration.ofSeconds(90), "the Docker engine", () -> TestHost.exec(List.of("docker", "info")).ok());
+    hostFaults.clearZfs();
+    hostFaults.releasePool();
+    HostFaults.awaitDocker();
     restartServer();
     long reconciled = server.output().lines().filter(l -> l.contains("reconcile:")).count();
     if (reconciled > 0) {
@@ -633,54 +555,16 @@ public final class FaultCampaign implements AutoCloseable {
       }
     }
 
-    String root = TestHost.datasetFor(PURPOSE);
-    List<String> filesystems = TestServers.volumes(PURPOSE);
-    Set<String> ownedVolumes = new TreeSet<>();
-    Set<String> cataloguedSnapshots = new TreeSet<>();
-    try (SqliteDatabase file = SqliteDatabase.open(TestHost.mountDirFor(PURPOSE).resolve("catalog.db"))) {
-      SqliteCatalog catalog = new SqliteCatalog(file);
-      catalog.databases().forEach(d -> ownedVolumes.add(d.volume()));
-      catalog.snapshots().forEach(s -> {
-        ownedVolumes.add(s.volume());
-        cataloguedSnapshots.add(s.volume() + "@" + s.id().value());
-      });
+    violations.addAll(HostAgreement.check(PURPOSE, settings.get("docker.containerPrefix"), when));
+    int catalogued = TestHost.exec(List.of("zfs", "list", "-H", "-o", "name", "-t", "snapshot", "-r",
+        TestHost.datasetFor(PURPOSE))).lines().stream().filter(n -> !n.endsWith("@recycle-point")).toList().size();
+    if (catalogued != allSnapshots.size()) {
+      violations.add(when + ": the API lists " + allSnapshots.size() + " snapshots, ZFS holds " + catalogued);
     }
-    expectEqual(when, "filesystems (current volumes, and earlier ones holding snapshots)", ownedVolumes,
-        new TreeSet<>(filesystems));
-    Set<String> zfsSnapshots = TestHost.exec(List.of("zfs", "list", "-H", "-o", "name", "-t", "snapshot", "-r", root))
-        .lines().stream().map(n -> n.substring(root.length() + 1)).collect(Collectors.toCollection(TreeSet::new));
-    expectEqual(when, "ZFS snapshots", cataloguedSnapshots, zfsSnapshots);
-    if (cataloguedSnapshots.size() != allSnapshots.size()) {
-      violations.add(when + ": the API lists " + allSnapshots.size() + " snapshots, the catalog " + cataloguedSnapshots.size());
-    }
-    Path mounts = TestHost.mountDirFor(PURPOSE).resolve("mounts");
-    try (var entries = Files.list(mounts)) {
-      Set<String> dirs = entries.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
-      expectEqual(when, "mount directories", new TreeSet<>(filesystems), dirs);
-    }
-    String prefix = settings.get("docker.containerPrefix");
-    expectEqual(when, "containers", liveNames.stream().map(n -> prefix + n).collect(Collectors.toCollection(TreeSet::new)),
-        new TreeSet<>(TestServers.containers(PURPOSE)));
-
-    Set<Integer> ports = live.stream().map(d -> d.connection().port()).collect(Collectors.toCollection(TreeSet::new));
-    if (ports.size() != live.size()) {
-      violations.add(when + ": two databases share a port");
-    }
-    Set<Integer> published = new TreeSet<>();
-    for (String line : TestHost.exec(List.of("docker", "ps", "-a", "--format", "{{.Ports}}", "--filter",
-        "label=io.stagdb.root=" + root)).lines()) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile(":(\\d+)->").matcher(line);
-      while (m.find()) {
-        published.add(Integer.parseInt(m.group(1)));
-      }
-    }
-    expectEqual(when, "published ports", ports, published);
   }
 
   private <T> void expectEqual(String when, String what, Set<T> expected, Set<T> actual) {
-    if (!expected.equals(actual)) {
-      violations.add(when + ": " + what + " expected " + expected + " but found " + actual);
-    }
+    HostAgreement.expectEqual(violations, when, what, expected, actual);
   }
 
   /** Reads every row, checks each is intact, and returns the multiset hash; waits for the engine to accept logins. */
@@ -728,23 +612,6 @@ public final class FaultCampaign implements AutoCloseable {
     return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
   }
 
-  private static void mustRun(List<String> command) {
-    TestHost.Result r = TestHost.exec(command, Duration.ofMinutes(2));
-    if (!r.ok()) {
-      throw new IllegalStateException(command + " failed: " + r.stderr());
-    }
-  }
-
-  private static void await(Duration timeout, String what, Supplier<Boolean> condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.get()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("waited " + timeout.toSeconds() + " s for " + what);
-      }
-      sleep(250);
-    }
-  }
-
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);
@@ -761,8 +628,7 @@ public final class FaultCampaign implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
-      Files.deleteIfExists(trigger);
-      releasePool();
+      hostFaults.close();
       if (server != null) {
         server.close();
       }

@@ -35,6 +35,7 @@ public final class TestServers {
     s.put("readyTimeout", "90s");
     s.put("webhooks.backoff", "1s,1s,1s,1s,1s");
     s.put("resources.default.memory", "512m");
+    s.put("standby.perSnapshot", "0");   // tests that count containers and volumes; StandbyIT turns them on
     for (int v = 12; v <= 16; v++) {
       s.put("images.postgresql." + v, "stagdb-test/postgres:" + v);
     }

@@ -40,7 +40,22 @@ final class ZfsNative implements Zfs {
     try (NvList props = properties(properties)) {
       check("create", dataset, core.lzc_create(dataset, LibZfsCore.LZC_DATSET_TYPE_ZFS, props.pointer(), null, 0));
     }
-    cli.mountNew(dataset);
+    mountIfItHasAMountpoint(dataset, properties);
+  }
+
+  /**
+   * libzfs_core makes datasets without mounting them; the CLI mounts what has a mountpoint (its
+   * own, or inherited) and leaves {@code none} and {@code legacy} alone, as {@code zfs create}
+   * does. A root made with {@code mountpoint=none} is never mounted.
+   */
+  private void mountIfItHasAMountpoint(String dataset, Map<String, String> properties) {
+    String mountpoint = properties.get("mountpoint");
+    if (mountpoint == null) {
+      mountpoint = cli.properties(dataset, false, List.of("mountpoint")).get(0).value();
+    }
+    if (mountpoint.startsWith("/")) {
+      cli.mountNew(dataset);
+    }
   }
 
   @Override
@@ -62,7 +77,7 @@ final class ZfsNative implements Zfs {
       }
       check("clone", target, rc);
     }
-    cli.mountNew(target);
+    mountIfItHasAMountpoint(target, properties);
   }
 
   @Override

@@ -66,6 +66,11 @@ public final class ZfsVolumeStore implements VolumeStore {
     }
   }
 
+  /** How this store talks to ZFS: {@code libzfs_core} or {@code zfs command}. */
+  public String backend() {
+    return zfs instanceof ZfsNative ? "libzfs_core" : "zfs command";
+  }
+
   public String root() {
     return root;
   }
@@ -139,12 +144,12 @@ public final class ZfsVolumeStore implements VolumeStore {
         bytes(p.get("available")), written(dataset));
   }
 
-  /** {@code written} exists in OpenZFS, not in zfs-fuse: -1 there. */
-  private long written(String dataset) {
+  /** {@code written} exists in OpenZFS, not in zfs-fuse: {@code null} there. */
+  private Long written(String dataset) {
     try {
       return bytes(zfs.properties(dataset, false, List.of("written")).get(0).value());
     } catch (io.stagdb.domain.error.InfrastructureException unsupported) {
-      return -1;
+      return null;
     }
   }
 

@@ -74,6 +74,12 @@ public record Database(
         expiresAt, labels, statusDetail, createdAt, now);
   }
 
+  /** The same database under another name, with other labels and expiry (a standby handed over). */
+  public Database renamed(DatabaseName newName, Map<String, String> newLabels, Instant newExpiresAt, Instant now) {
+    return new Database(id, newName, engine, status, resources, port, credentials, env, initScripts, volume, origin,
+        newExpiresAt, newLabels, statusDetail, createdAt, now);
+  }
+
   public Database withCredentials(Credentials newCredentials, Instant now) {
     return new Database(id, name, engine, status, resources, port, newCredentials, env, initScripts, volume, origin,
         expiresAt, labels, statusDetail, createdAt, now);

@@ -13,6 +13,7 @@ import io.stagdb.domain.model.Event;
 import io.stagdb.domain.model.EventType;
 import io.stagdb.domain.model.Resources;
 import io.stagdb.domain.model.Snapshot;
+import io.stagdb.domain.model.SnapshotId;
 import io.stagdb.domain.model.SnapshotName;
 import io.stagdb.domain.port.in.CreateBranch;
 import io.stagdb.domain.port.out.ContainerState;
@@ -27,11 +28,13 @@ final class Branching {
   private final Provisioning p;
   private final Removal removal;
   private final Validation validation;
+  private final Standbys standbys;
 
-  Branching(Provisioning provisioning, Removal removal, Validation validation) {
+  Branching(Provisioning provisioning, Removal removal, Validation validation, Standbys standbys) {
     this.p = provisioning;
     this.removal = removal;
     this.validation = validation;
+    this.standbys = standbys;
   }
 
   private record BranchPlan(Integer port, Instant expiresAt) {
@@ -39,6 +42,7 @@ final class Branching {
 
   private BranchPlan plan(CreateBranch request) {
     Validation.labels(request.labels());
+    Validation.name(request.name());
     p.requireNameFree(request.name());   // answer at once rather than wait for an operation on that name
     return new BranchPlan(validation.port(request.port()), validation.expiry(request.ttl()));
   }
@@ -54,7 +58,7 @@ final class Branching {
           p.requireNameFree(request.name());
           Snapshot automatic = p.takeSnapshot(origin, automaticName, true);
           try {
-            return branch(automatic, origin, request, plan);
+            return branch(automatic, origin, request, plan, false);
           } catch (RuntimeException e) {
             Undo undo = new Undo();
             undo.push(() -> removal.destroySnapshot(automatic));
@@ -65,25 +69,75 @@ final class Branching {
 
   Database fromSnapshot(SnapshotName source, CreateBranch request) {
     BranchPlan plan = plan(request);
-    return p.locked(Provisioning.keys(Provisioning.snap(source), Locks.Mode.SHARED,
+    Database branch = standbys.enabled() && plan.port() == null ? fromStandby(source, request, plan) : null;
+    if (branch == null) {
+      branch = p.locked(Provisioning.keys(Provisioning.snap(source), Locks.Mode.SHARED,
+          Provisioning.db(request.name()), Locks.Mode.EXCLUSIVE), () -> {
+            Snapshot snapshot = Lineage.requireSnapshot(p.catalog, source);
+            Database origin = usableOrigin(snapshot);
+            p.requireNameFree(request.name());
+            return branch(snapshot, origin, request, plan, false);
+          });
+    }
+    p.catalog.findSnapshot(source).ifPresent(this::replenish);
+    return branch;
+  }
+
+  /** The database a snapshot is of, refusing one that is being deleted. */
+  private Database usableOrigin(Snapshot snapshot) {
+    Database origin = p.catalog.findDatabase(snapshot.database())
+        .orElseThrow(() -> new NotFoundException("database", snapshot.databaseName().value()));
+    if (origin.status() == DatabaseStatus.DELETING) {
+      throw new ConflictException(ConflictException.Reason.BUSY, "snapshot '" + snapshot.name() + "' goes with database '"
+          + origin.name() + "', which is being deleted");
+    }
+    return origin;
+  }
+
+  /** A standby of the snapshot to hand over, with the names that takes. */
+  private record Take(Snapshot snapshot, Database origin, Database standby, DatabaseName name) implements Provisioning.Plan {
+    @Override
+    public Map<String, Locks.Mode> keys() {
+      Map<String, Locks.Mode> keys = Provisioning.keys(Provisioning.snap(snapshot.name()), Locks.Mode.SHARED,
+          Provisioning.db(name), Locks.Mode.EXCLUSIVE);
+      if (standby != null) {
+        Provisioning.put(keys, Provisioning.db(standby.name()), Locks.Mode.EXCLUSIVE);
+      }
+      return keys;
+    }
+  }
+
+  /** The branch, handed over from a standby of the snapshot; {@code null} when none fits the request. */
+  private Database fromStandby(SnapshotName source, CreateBranch request, BranchPlan plan) {
+    return p.locked(() -> {
+      Snapshot snapshot = Lineage.requireSnapshot(p.catalog, source);
+      Database origin = usableOrigin(snapshot);
+      Resources wanted = p.settings.resources().resolve("config.", request.resources(), origin.resources());
+      return new Take(snapshot, origin, standbys.candidate(snapshot, wanted), request.name());
+    }, take -> {
+      if (take.standby() == null) {
+        return null;
+      }
+      p.requireNameFree(request.name());
+      return standbys.handOver(take.standby(), take.snapshot(), take.origin(), request, plan.expiresAt());
+    });
+  }
+
+  /** Makes standbys of a snapshot in the background, up to the setting. */
+  private void replenish(Snapshot snapshot) {
+    standbys.replenish(snapshot, request -> p.locked(Provisioning.keys(Provisioning.snap(snapshot.name()), Locks.Mode.SHARED,
         Provisioning.db(request.name()), Locks.Mode.EXCLUSIVE), () -> {
-          Snapshot snapshot = Lineage.requireSnapshot(p.catalog, source);
-          Database origin = p.catalog.findDatabase(snapshot.database())
-              .orElseThrow(() -> new NotFoundException("database", snapshot.databaseName().value()));
-          if (origin.status() == DatabaseStatus.DELETING) {
-            throw new ConflictException(ConflictException.Reason.BUSY, "snapshot '" + source + "' goes with database '"
-                + origin.name() + "', which is being deleted");
-          }
-          p.requireNameFree(request.name());
-          return branch(snapshot, origin, request, plan);
-        });
+          Snapshot current = Lineage.requireSnapshot(p.catalog, snapshot.name());
+          Database origin = usableOrigin(current);
+          return branch(current, origin, request, new BranchPlan(null, p.clock.instant().plus(request.ttl())), true);
+        }));
   }
 
   /**
-   * reserve name+port → clone (→ recycle point) → run → wait ready → own password → RUNNING +
-   * event; undone on failure.
+   * reserve name+port → clone → run → wait ready → own password (→ recycle point) → RUNNING +
+   * event; undone on failure. A standby is labelled as one and announced to no one.
    */
-  private Database branch(Snapshot snapshot, Database origin, CreateBranch request, BranchPlan plan) {
+  private Database branch(Snapshot snapshot, Database origin, CreateBranch request, BranchPlan plan, boolean standby) {
     Resources resources = p.settings.resources().resolve("config.", request.resources(), origin.resources());
     Instant now = p.clock.instant();
     DatabaseId id = DatabaseId.random();
@@ -91,6 +145,9 @@ final class Branching {
     Credentials own = inherited.withPassword(p.secrets.password());
     Map<String, String> labels = new LinkedHashMap<>(origin.labels());
     labels.putAll(request.labels());
+    if (standby) {
+      labels.put(Standbys.LABEL, snapshot.id().value());
+    }
     Database draft = new Database(id, request.name(), origin.engine(), DatabaseStatus.CREATING, resources, 0, own,
         origin.env(), List.of(), Provisioning.firstVolume(id), snapshot.id(), plan.expiresAt(), labels, null, now, now);
     Undo undo = new Undo();
@@ -212,29 +269,12 @@ final class Branching {
   Database recycle(DatabaseName branchName) {
     return p.locked(() -> rewind(branchName, null), plan -> {
       Database branch = plan.branch();
-      if (!p.volumes.snapshotExists(branch.volume(), Provisioning.RECYCLE_POINT)) {
-        throw new ConflictException(ConflictException.Reason.INVALID_STATE, "branch '" + branchName + "' was not"
-            + " created recyclable (\"recyclable\": true when branching); reset it instead");
-      }
-      List<String> own = Lineage.snapshotsOf(p.catalog, branch).stream().filter(s -> s.volume().equals(branch.volume()))
-          .map(s -> s.name().value()).sorted().toList();
-      if (!own.isEmpty()) {
-        throw new ConflictException(ConflictException.Reason.INVALID_STATE, "branch '" + branchName
-            + "' has snapshots of its own " + own + " that a recycle would destroy; reset it instead");
+      String cannot = whyNotRecyclable(branch);
+      if (cannot != null) {
+        throw new ConflictException(ConflictException.Reason.INVALID_STATE, "branch '" + branchName + "' " + cannot);
       }
       try {
-        ContainerState state = p.runtime.state(branch.id());
-        if (state != ContainerState.MISSING) {
-          StepTimings.step("halt", () -> p.runtime.halt(branch.id(), false));
-        }
-        StepTimings.step("rollback", () -> p.volumes.rollback(branch.volume(), Provisioning.RECYCLE_POINT));
-        if (state == ContainerState.MISSING) {
-          StepTimings.step("container", () -> p.runtime.run(p.spec(branch, p.volumes.mount(branch.volume()), true)));
-        } else {
-          StepTimings.step("resume", () -> p.runtime.resume(branch.id()));
-        }
-        // the recycle point is a clean shutdown with the branch's own password: no recovery, no rotation
-        StepTimings.step("ready", () -> p.runtime.awaitReady(branch.id(), branch.credentials(), p.settings.readyTimeout()));
+        putBack(branch);
       } catch (RuntimeException e) {
         Provisioning.afterCommit("record that recycling " + branchName + " failed",
             () -> p.markFailed(branch, "recycle failed: " + e.getMessage()));
@@ -243,5 +283,71 @@ final class Branching {
       return StepTimings.step("catalog",
           () -> p.markRunning(branch, EventType.BRANCH_RECYCLED, Map.of("snapshot", plan.target().name().value())));
     });
+  }
+
+  /** Why a branch cannot be recycled in place, or {@code null}. */
+  private String whyNotRecyclable(Database branch) {
+    if (!p.volumes.snapshotExists(branch.volume(), Provisioning.RECYCLE_POINT)) {
+      return "was not created recyclable (\"recyclable\": true when branching); reset it instead";
+    }
+    List<String> own = Lineage.snapshotsOf(p.catalog, branch).stream().filter(s -> s.volume().equals(branch.volume()))
+        .map(s -> s.name().value()).sorted().toList();
+    return own.isEmpty() ? null : "has snapshots of its own " + own + " that a recycle would destroy; reset it instead";
+  }
+
+  /** The engine halted at once, the volume rolled back to the recycle point, the engine resumed and ready. */
+  private void putBack(Database branch) {
+    ContainerState state = p.runtime.state(branch.id());
+    if (state != ContainerState.MISSING) {
+      StepTimings.step("halt", () -> p.runtime.halt(branch.id(), false));
+    }
+    StepTimings.step("rollback", () -> p.volumes.rollback(branch.volume(), Provisioning.RECYCLE_POINT));
+    if (state == ContainerState.MISSING) {
+      StepTimings.step("container", () -> p.runtime.run(p.spec(branch, p.volumes.mount(branch.volume()), true)));
+    } else {
+      StepTimings.step("resume", () -> p.runtime.resume(branch.id()));
+    }
+    // the recycle point is a clean shutdown with the branch's own password: no recovery, no rotation
+    StepTimings.step("ready", () -> p.runtime.awaitReady(branch.id(), branch.credentials(), p.settings.readyTimeout()));
+  }
+
+  /**
+   * Takes a branch back to keep it ready: it becomes a standby of its snapshot at once (its name is
+   * free again) and is recycled in place in the background, for the next branch of that snapshot
+   * (the next test run's pool, typically). Empty when it cannot be kept (not recyclable, snapshots of
+   * its own, standbys off or the snapshot has enough): the caller deletes it then.
+   */
+  java.util.Optional<Database> release(DatabaseName branchName) {
+    Database standby = p.locked(() -> rewind(branchName, null), plan -> {
+      Database branch = plan.branch();
+      if (Standbys.isStandby(branch) || !standbys.roomFor(plan.current()) || whyNotRecyclable(branch) != null) {
+        return null;
+      }
+      return standbys.takeBack(branch, plan.current());
+    });
+    if (standby == null) {
+      return java.util.Optional.empty();
+    }
+    SnapshotId origin = standby.origin();
+    p.background.submit("recycle " + standby.name() + " to keep it ready", () -> {
+      boolean clean = p.locked(Provisioning.keys(Provisioning.db(standby.name()), Locks.Mode.EXCLUSIVE), () -> {
+        Database current = p.catalog.findDatabase(standby.id()).orElse(null);
+        Snapshot snapshot = p.catalog.findSnapshot(origin).orElse(null);
+        if (current == null || snapshot == null) {
+          return true;   // gone meanwhile, with its snapshot
+        }
+        try {
+          putBack(current);
+          standbys.cleaned(current, snapshot);
+          return true;
+        } catch (RuntimeException e) {
+          return false;
+        }
+      });
+      if (!clean) {
+        removal.finish(List.of(standby.id()));   // a standby that cannot be recycled is not kept
+      }
+    });
+    return java.util.Optional.of(standby);
   }
 }

@@ -43,6 +43,7 @@ final class DatabaseLifecycle {
 
   private Draft draft(CreateDatabase request) {
     Resources resources = p.settings.resources().resolve("config.", request.resources());
+    Validation.name(request.name());
     Validation.env(request.env());
     Validation.scripts(request.initScripts());
     Validation.labels(request.labels());
@@ -115,7 +116,11 @@ final class DatabaseLifecycle {
   }
 
   Database get(DatabaseName name) {
-    return Lineage.requireDatabase(p.catalog, name);
+    Database database = Lineage.requireDatabase(p.catalog, name);
+    if (Standbys.isStandby(database)) {
+      throw new NotFoundException("database", name.value());   // the server's own, not the user's
+    }
+    return database;
   }
 
   List<Database> list(DatabaseFilter filter) {
@@ -126,7 +131,7 @@ final class DatabaseLifecycle {
         return List.of();
       }
     }
-    return p.catalog.databases().stream()
+    return Standbys.visible(p.catalog.databases()).stream()
         .filter(d -> filter.engine() == null || d.engine().engine() == filter.engine())
         .filter(d -> filter.status() == null || d.status() == filter.status())
         .filter(d -> filter.origin() == null || origins.contains(d.origin()))
@@ -188,7 +193,7 @@ final class DatabaseLifecycle {
   private Removal.Deletion planDelete(DatabaseName name, boolean cascade) {
     Database database = Lineage.requireDatabase(p.catalog, name);
     Removal.Deletion deletion = removal.plan(p.catalog, List.of(database));
-    List<Database> dependents = deletion.dependents();
+    List<Database> dependents = Standbys.visible(deletion.dependents());   // its standbys go along unasked
     if (!dependents.isEmpty() && !cascade) {
       List<String> names = Lineage.names(dependents);
       throw new ConflictException(ConflictException.Reason.HAS_DEPENDENTS, "database '" + name

@@ -332,7 +332,9 @@ final class Provisioning {
       tx.update(running);
       Map<String, String> data = new LinkedHashMap<>(Lineage.databaseData(running));
       data.putAll(extra);
-      tx.emit(Event.of(event, running.updatedAt(), data));
+      if (!Standbys.isStandby(running)) {   // a standby is announced when it is handed over
+        tx.emit(Event.of(event, running.updatedAt(), data));
+      }
       return running;
     });
   }
@@ -342,7 +344,9 @@ final class Provisioning {
       Database current = tx.findDatabase(database.id()).orElse(database);
       Database changed = current.withStatus(next, detail, clock.instant());
       tx.update(changed);
-      tx.emit(Event.of(event, changed.updatedAt(), Lineage.databaseData(changed)));
+      if (!Standbys.isStandby(changed)) {
+        tx.emit(Event.of(event, changed.updatedAt(), Lineage.databaseData(changed)));
+      }
       return changed;
     });
   }

@@ -145,7 +145,9 @@ final class Removal {
         tx.emit(Event.of(EventType.SNAPSHOT_DELETED, now, Lineage.snapshotData(snapshot)));
       }
       tx.delete(database.id());
-      tx.emit(Event.of(EventType.DATABASE_DELETED, now, Lineage.databaseData(database)));
+      if (!Standbys.isStandby(database)) {
+        tx.emit(Event.of(EventType.DATABASE_DELETED, now, Lineage.databaseData(database)));
+      }
       return null;
     });
     if (database.origin() != null) {

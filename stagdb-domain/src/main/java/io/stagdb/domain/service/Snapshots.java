@@ -55,9 +55,9 @@ final class Snapshots {
       Snapshot snapshot = Lineage.requireSnapshot(p.catalog, name);
       return new SnapshotDeletion(snapshot, removal.plan(p.catalog, Lineage.branchesOf(p.catalog, snapshot.id())));
     }, plan -> {
-      List<Database> dependents = plan.branches().order();
+      List<Database> dependents = Standbys.visible(plan.branches().order());   // its standbys go along unasked
       if (!dependents.isEmpty() && !cascade) {
-        List<String> names = Lineage.names(Lineage.branchesOf(p.catalog, plan.snapshot().id()));
+        List<String> names = Lineage.names(Standbys.visible(Lineage.branchesOf(p.catalog, plan.snapshot().id())));
         throw new ConflictException(ConflictException.Reason.HAS_DEPENDENTS, "snapshot '" + name + "' has branches: "
             + names + "; delete them first or use cascade", names, null);
       }

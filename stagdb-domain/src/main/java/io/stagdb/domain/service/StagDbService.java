@@ -47,7 +47,7 @@ public final class StagDbService implements StagDb, AutoCloseable {
     this.removal = new Removal(provisioning);
     this.databases = new DatabaseLifecycle(provisioning, removal, validation);
     this.snapshots = new Snapshots(provisioning, removal);
-    this.branching = new Branching(provisioning, removal, validation);
+    this.branching = new Branching(provisioning, removal, validation, new Standbys(provisioning));
   }
 
   /** The reconciler for this service's ports, repairing through the same steps and names. */
@@ -144,6 +144,13 @@ public final class StagDbService implements StagDb, AutoCloseable {
   @Override
   public Database recycle(DatabaseName branch) {
     return branching.recycle(branch);
+  }
+
+  @Override
+  public void release(DatabaseName branch) {
+    if (branching.release(branch).isEmpty()) {
+      databases.deleteInBackground(branch, false);
+    }
   }
 
   // ---- monitoring ----

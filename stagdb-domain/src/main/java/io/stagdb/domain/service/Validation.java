@@ -45,6 +45,13 @@ final class Validation {
     return clock.instant().plus(ttl);
   }
 
+  /** Names users may give: not those stagDB gives its standbys. */
+  static void name(io.stagdb.domain.model.DatabaseName name) {
+    if (Standbys.isReserved(name)) {
+      throw new InvalidRequestException("name", "names like standby-<12 hex digits> are stagDB's own; choose another");
+    }
+  }
+
   static void env(Map<String, String> env) {
     if (env.size() > MAX_ENV) {
       throw new InvalidRequestException("config.env", "at most " + MAX_ENV + " variables (got " + env.size() + ")");

@@ -168,6 +168,16 @@ public abstract class DatabaseRuntimeContract {
   }
 
   @Test
+  void aRenamedContainerKeepsRunningAndAnswering() {
+    ContainerSpec spec = runReady();
+    runtime().rename(spec.id(), io.stagdb.domain.model.DatabaseName.of("renamed-" + spec.name().value()));
+    assertThat(runtime().state(spec.id())).isEqualTo(ContainerState.RUNNING);
+    assertThat(runtime().list()).filteredOn(c -> c.id().equals(spec.id())).singleElement()
+        .satisfies(c -> assertThat(c.name()).contains("renamed-" + spec.name().value()));
+    runtime().awaitReady(spec.id(), spec.credentials(), readyTimeout());
+  }
+
+  @Test
   void anyOtherContainerIsStoppedByAHaltAndStartedByAResume() {
     ContainerSpec spec = runReady();
     runtime().halt(spec.id(), false);

@@ -46,6 +46,17 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
     Container(ContainerSpec spec) {
       this.spec = spec;
     }
+
+    Container renamed(io.stagdb.domain.model.DatabaseName name) {
+      Container c = new Container(new ContainerSpec(spec.id(), name, spec.engine(), spec.resources(), spec.hostPort(),
+          spec.credentials(), spec.env(), spec.dataPath(), spec.labels(), spec.restartable()));
+      c.state = state;
+      c.exitCode = exitCode;
+      c.scripts.addAll(scripts);
+      c.log.addAll(log);
+      c.followers.addAll(followers);
+      return c;
+    }
   }
 
   public InMemoryDatabaseRuntime(Faults faults) {
@@ -160,6 +171,13 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
     Container c = require(id);
     c.state = ContainerState.RUNNING;
     c.exitCode = null;
+  }
+
+  @Override
+  public synchronized void rename(DatabaseId id, io.stagdb.domain.model.DatabaseName name) {
+    faults.check("runtime.rename");
+    Container c = require(id);
+    containers.put(id, c.renamed(name));
   }
 
   @Override

@@ -77,6 +77,9 @@ public final class ConfigLoader {
       key("operations.lockWait", "15s", "how long an operation waits for another on the same databases or snapshots before answering 409 busy"),
       key("operations.backgroundThreads", "4", "threads finishing deletions and wait=false creations after they were answered"),
       key("ttl.max", "30d", "the longest TTL a database or branch may ask for"),
+      key("standby.perSnapshot", "1", "branches kept ready (running, hidden) for each snapshot being branched from, so the next branch of it is handed over at once; 0: none"),
+      key("standby.idle", "10m", "how long an unused standby is kept"),
+      key("standby.maxPerSnapshot", "8", "most standbys kept for one snapshot, counting branches given back (release) for the next test run"),
       key("shutdownTimeout", "30s", "how long in-flight requests may run on shutdown"));
 
   private static Key key(String name, String value, String meaning) {
@@ -236,7 +239,8 @@ public final class ConfigLoader {
         duration("webhooks.timeout"), durations("webhooks.backoff"), bool("reconcile.removeOrphans"), duration("reaper.interval"),
         duration("readyTimeout"), duration("shutdownTimeout"), duration("operations.lockWait"),
         (int) Math.min(64, positive("operations.backgroundThreads")), duration("ttl.max"),
-        bool("webhooks.allowPrivateNetworks"));
+        bool("webhooks.allowPrivateNetworks"), count("standby.perSnapshot", 8), duration("standby.idle"),
+        count("standby.maxPerSnapshot", 64));
   }
 
   private Resources resources(String prefix) {
@@ -273,6 +277,18 @@ public final class ConfigLoader {
       // reported below
     }
     throw invalid(key, "a whole number above 0");
+  }
+
+  private int count(String key, int max) {
+    try {
+      int n = Integer.parseInt(get(key).trim());
+      if (n >= 0 && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw invalid(key, "a whole number from 0 to " + max);
   }
 
   private boolean bool(String key) {
@@ -330,6 +346,25 @@ public final class ConfigLoader {
     } catch (UnknownHostException e) {
       return "localhost";
     }
+  }
+
+  /** The README's table of keys: key and variable, default, meaning (ConfigLoaderTest keeps the README equal to it). */
+  public static String markdownTable() {
+    StringBuilder table = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
+    Map<String, String> defaults = new LinkedHashMap<>();
+    for (Key k : KEYS) {
+      defaults.put(k.name(), k.defaultValue().apply(defaults));
+      String shown = k.name().equals("api.publicHost") || k.name().equals("zfs.mountDir") ? "see meaning"
+          : defaults.get(k.name()).isEmpty() ? "(unset)" : defaults.get(k.name());
+      table.append("| `").append(k.name()).append("` (`STAGDB_").append(environmentName(k.name())).append("`) | `")
+          .append(shown).append("` | ").append(k.meaning()).append(" |\n");
+    }
+    return table.toString();
+  }
+
+  /** {@code api.publicHost} → {@code API_PUBLIC_HOST}. */
+  static String environmentName(String key) {
+    return key.replaceAll("([a-z])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
   }
 
   /** The documented keys and their defaults, for {@code --help} and the README. */

@@ -41,7 +41,10 @@ public record ServerConfig(
     Duration lockWait,
     int backgroundThreads,
     Duration maxTtl,
-    boolean webhooksAllowPrivateNetworks) {
+    boolean webhooksAllowPrivateNetworks,
+    int standbys,
+    Duration standbyIdle,
+    int standbyMax) {
 
   public ServerConfig {
     containerLabels = Map.copyOf(containerLabels);

@@ -99,4 +99,19 @@ class ConfigLoaderTest {
     assertThat(ConfigLoader.describe()).hasSize(ConfigLoader.KEYS.size())
         .allSatisfy(line -> assertThat(line).contains("(default ").contains("): "));
   }
+
+  @Test
+  void theReadmeListsEveryKeyAsTheLoaderKnowsIt() throws Exception {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+    assertThat(readme).contains(ConfigLoader.markdownTable());
+  }
+
+  @Test
+  void anUnknownStagdbVariableStopsStartUpNamingIt() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("STAGDB_API_PROT", "9000"),
+        Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("STAGDB_API_PROT")
+        .hasMessageContaining("STAGDB_API_PORT");
+    assertThat(ConfigLoader.load(null, Map.of("STAGDB_API_PORT", "9000", "STAGDB_URL", "http://x", "STAGDB_TEST_POOL", "p"),
+        Map.of()).apiPort()).isEqualTo(9000);
+  }
 }

@@ -97,6 +97,15 @@ public interface StagDb {
    */
   Database recycle(DatabaseName branch);
 
+  /**
+   * Gives a branch back when its user is done with it, to be kept ready rather than deleted: a
+   * recyclable branch becomes a standby of its snapshot (its name free at once), recycled in place
+   * in the background and handed over to the next branch of that snapshot — the next test run's
+   * pool, typically. Any other branch, or one the snapshot has no room for, is deleted in the
+   * background. Returns at once.
+   */
+  void release(DatabaseName branch);
+
   DatabaseStats stats(DatabaseName name);
 
   String logs(DatabaseName name, int tail, Instant since);

@@ -55,6 +55,9 @@ public interface DatabaseRuntime {
   /** Starts a halted engine again (or a stopped container); does not wait for it. No-op when it runs. */
   void resume(DatabaseId id);
 
+  /** Gives a database's container its new name (a standby handed over); it keeps running. */
+  void rename(DatabaseId id, io.stagdb.domain.model.DatabaseName name);
+
   /** Removes the container (stopping it first); its volume is left alone. */
   void remove(DatabaseId id);
 

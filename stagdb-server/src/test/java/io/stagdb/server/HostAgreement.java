@@ -1,0 +1,82 @@
+package io.stagdb.server;
+
+import io.stagdb.domain.testkit.TestHost;
+import io.stagdb.server.catalog.SqliteCatalog;
+import io.stagdb.server.catalog.SqliteDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Whether a server's catalog and the host agree one to one: ZFS filesystems (current volumes, and
+ * earlier ones holding snapshots), ZFS snapshots (recycle points aside), mount directories,
+ * containers and published ports, for every database the catalog holds (standbys included).
+ */
+final class HostAgreement {
+  private HostAgreement() {
+  }
+
+  /** The disagreements found, each starting with {@code when}. */
+  static List<String> check(String purpose, String containerPrefix, String when) throws IOException {
+    List<String> problems = new ArrayList<>();
+    Set<String> names = new TreeSet<>();
+    Set<String> ownedVolumes = new TreeSet<>();
+    Set<String> cataloguedSnapshots = new TreeSet<>();
+    Set<Integer> ports = new TreeSet<>();
+    int databases;
+    try (SqliteDatabase file = SqliteDatabase.open(TestHost.mountDirFor(purpose).resolve("catalog.db"))) {
+      SqliteCatalog catalog = new SqliteCatalog(file);
+      var all = catalog.databases();
+      databases = all.size();
+      all.forEach(d -> {
+        names.add(containerPrefix + d.name().value());
+        ownedVolumes.add(d.volume());
+        ports.add(d.port());
+      });
+      catalog.snapshots().forEach(s -> {
+        ownedVolumes.add(s.volume());
+        cataloguedSnapshots.add(s.volume() + "@" + s.id().value());
+      });
+    }
+    String root = TestHost.datasetFor(purpose);
+    List<String> filesystems = TestServers.volumes(purpose);
+    expectEqual(problems, when, "filesystems (current volumes, and earlier ones holding snapshots)", ownedVolumes,
+        new TreeSet<>(filesystems));
+    Set<String> zfsSnapshots = TestHost.exec(List.of("zfs", "list", "-H", "-o", "name", "-t", "snapshot", "-r", root))
+        .lines().stream().map(n -> n.substring(root.length() + 1)).filter(n -> !n.endsWith("@recycle-point"))
+        .collect(Collectors.toCollection(TreeSet::new));
+    expectEqual(problems, when, "ZFS snapshots", cataloguedSnapshots, zfsSnapshots);
+    Path mounts = TestHost.mountDirFor(purpose).resolve("mounts");
+    if (Files.isDirectory(mounts)) {
+      try (var entries = Files.list(mounts)) {
+        Set<String> dirs = entries.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+        expectEqual(problems, when, "mount directories", new TreeSet<>(filesystems), dirs);
+      }
+    }
+    expectEqual(problems, when, "containers", names, new TreeSet<>(TestServers.containers(purpose)));
+    if (ports.size() != databases) {
+      problems.add(when + ": two databases share a port");
+    }
+    Set<Integer> published = new TreeSet<>();
+    for (String line : TestHost.exec(List.of("docker", "ps", "-a", "--format", "{{.Ports}}", "--filter",
+        "label=io.stagdb.root=" + root)).lines()) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile(":(\\d+)->").matcher(line);
+      while (m.find()) {
+        published.add(Integer.parseInt(m.group(1)));
+      }
+    }
+    expectEqual(problems, when, "published ports", ports, published);
+    return problems;
+  }
+
+  static <T> void expectEqual(List<String> problems, String when, String what, Set<T> expected, Set<T> actual) {
+    if (!expected.equals(actual)) {
+      problems.add(when + ": " + what + " expected " + expected + " but found " + actual);
+    }
+  }
+}
