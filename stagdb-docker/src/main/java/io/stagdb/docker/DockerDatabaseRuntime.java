@@ -319,12 +319,20 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       }
       try {
         java.nio.file.Files.deleteIfExists(f.files().resolve(EngineProfile.HALTED));
-        java.nio.file.Files.write(f.files().resolve(EngineProfile.RESUME), new byte[0]);   // the supervisor polls for it
+        java.nio.file.Files.write(f.files().resolve(EngineProfile.RESUME), new byte[0]);
       } catch (java.io.IOException e) {
         throw new InfrastructureException("cannot resume the engine of " + f.name() + ": " + e.getMessage(), e);
       }
       if (running) {
-        return;
+        try {
+          // the supervisor looks for the marker when woken (else within its nap of 200 ms)
+          docker.killContainerCmd(f.container()).withSignal("SIGUSR2").exec();
+          return;
+        } catch (com.github.dockerjava.api.exception.ConflictException stoppedMeanwhile) {
+          // not running any more: started below, the marker in place
+        } catch (RuntimeException e) {
+          throw DockerErrors.translate("resume the engine of " + id, e);
+        }
       }
     }
     DockerErrors.idempotent("start " + id, () -> docker.startContainerCmd(f.container()).exec());

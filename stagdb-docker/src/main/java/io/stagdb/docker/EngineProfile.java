@@ -108,7 +108,7 @@ record EngineProfile(EngineVersion engine, String image, String dataDir, int con
    * stopping. SIGHUP halts it cleanly (its own stop signal), SIGUSR1 at once (SIGKILL to every
    * process but the supervisor); once nothing of the engine is left alive (zombies aside), it writes
    * {@value #HALTED} into the data directory, and it starts the engine again when {@value #RESUME}
-   * appears there (or on SIGUSR2). {@code docker stop} still stops the engine cleanly and ends the
+   * appears there, looking when SIGUSR2 wakes it (and five times a second while halted). {@code docker stop} still stops the engine cleanly and ends the
    * container; an engine that exits by itself ends it with its exit code, so crashes look as always.
    * Both markers live in the data directory, so a rollback to a snapshot taken while halted brings
    * back a halted marker that the next resume removes before the engine starts.
@@ -126,7 +126,7 @@ record EngineProfile(EngineVersion engine, String image, String dataDir, int con
       "trap 'stop=1; [ -n \"$pid\" ] && kill -\"$sig\" \"$pid\"' INT TERM",
       "trap 'hold=1; [ -n \"$pid\" ] && kill -\"$sig\" \"$pid\"' HUP",
       "trap 'hold=1; kill -KILL -1 2>/dev/null' USR1",
-      "trap 'hold=' USR2",
+      "trap ':' USR2",   // only wakes the nap below: a resume counts by its marker, once halted
       // whether a process other than this supervisor is alive (zombies are dead: they do no I/O)
       "others() { for s in /proc/[0-9]*/stat; do read -r p c st r < \"$s\" 2>/dev/null || continue;"
           + " [ \"$p\" = 1 ] || [ \"$st\" = Z ] || return 0; done; return 1; }",
@@ -145,7 +145,8 @@ record EngineProfile(EngineVersion engine, String image, String dataDir, int con
       "  fi",
       "  if [ -n \"$stop\" ]; then exit 0; fi",
       "  if [ -e \"$resume\" ]; then hold=; continue; fi",
-      "  sleep 0.002",
+      // halted: a nap that SIGUSR2 cuts short (a busy poll here would cost a core's worth of forks)
+      "  sleep 0.2 & nap=$!; wait \"$nap\"; kill \"$nap\" 2>/dev/null; wait \"$nap\" 2>/dev/null",
       "done");
 
   /** The engine's server binary, as the process list shows it. */

@@ -65,7 +65,8 @@ final class BranchPool implements AutoCloseable {
     this.names = names;
     this.size = Math.max(0, size);
     this.max = Math.max(this.size, max);
-    this.workers = Executors.newFixedThreadPool(Math.max(1, Math.min(this.size, 4)), r -> {
+    // one worker per branch the pool may own: every recycle runs at once (they wait on the server, not on this JVM)
+    this.workers = Executors.newFixedThreadPool(Math.max(1, this.max), r -> {
       Thread t = new Thread(r, "stagdb-pool-" + source);
       t.setDaemon(true);
       return t;
