@@ -1,6 +1,7 @@
 package io.stagdb.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.List;
 import java.util.Map;
 
@@ -18,8 +19,8 @@ public final class Dto {
 
   /** Resources and options of a database or branch; every field optional. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Config(String memory, String cpu, String storage, Integer port, Map<String, String> env,
-                       List<String> initScripts) {
+  public record Config(String memory, @JsonDeserialize(using = Json.NumberOrText.class) String cpu, String storage,
+                       Integer port, Map<String, String> env, List<String> initScripts) {
   }
 
   /**

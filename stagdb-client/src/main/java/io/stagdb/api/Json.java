@@ -29,6 +29,19 @@ public final class Json {
     return mapper;
   }
 
+  /** A field that takes a JSON number as well as a string ({@code "cpu": 1.5} or {@code "cpu": "1.5"}), as its text. */
+  public static final class NumberOrText extends com.fasterxml.jackson.databind.JsonDeserializer<String> {
+    @Override
+    public String deserialize(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.databind.DeserializationContext c)
+        throws java.io.IOException {
+      return switch (p.currentToken()) {
+        case VALUE_STRING -> p.getText();
+        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getDecimalValue().toPlainString();
+        default -> (String) c.handleUnexpectedToken(String.class, p);
+      };
+    }
+  }
+
   /** For the client: tolerant of fields a newer server adds. */
   public static ObjectMapper lenientMapper() {
     return JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();

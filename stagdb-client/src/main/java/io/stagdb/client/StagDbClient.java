@@ -1,6 +1,5 @@
 package io.stagdb.client;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stagdb.api.Dto;
@@ -12,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,12 +38,16 @@ public final class StagDbClient {
   private final HttpClient http;
   private final Duration timeout;
 
-  private StagDbClient(URI base, String apiKey, Duration timeout) {
+  private StagDbClient(URI base, String apiKey, Duration timeout, Path caFile) {
     String text = base.toString();
     this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
     this.apiKey = apiKey;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+    if (caFile != null) {
+      builder.sslContext(Tls.trusting(caFile));
+    }
+    this.http = builder.build();
   }
 
   /** A client for the server at {@code base} using {@code apiKey}; requests may take up to 5 minutes (creates wait). */
@@ -52,7 +56,16 @@ public final class StagDbClient {
   }
 
   public static StagDbClient create(URI base, String apiKey, Duration timeout) {
-    return new StagDbClient(Objects.requireNonNull(base, "base"), apiKey, timeout);
+    return create(base, apiKey, timeout, null);
+  }
+
+  /**
+   * A client for an HTTPS server whose certificate is signed by a CA in {@code caFile} (PEM; or is
+   * the self-signed certificate in it). {@code null}: the JDK's trusted CAs. The host name is
+   * checked against the certificate either way.
+   */
+  public static StagDbClient create(URI base, String apiKey, Duration timeout, Path caFile) {
+    return new StagDbClient(Objects.requireNonNull(base, "base"), apiKey, timeout, caFile);
   }
 
   // ---- databases ----
@@ -78,8 +91,7 @@ public final class StagDbClient {
     add(query, "origin", origin);
     query.add("limit=" + limit);
     query.add("offset=" + offset);
-    return send("GET", "/v1/databases?" + String.join("&", query), null,
-        JSON.getTypeFactory().constructParametricType(Dto.Page.class, Dto.Database.class));
+    return page("/v1/databases?" + String.join("&", query), Dto.Database.class);
   }
 
   public Dto.Database start(String name) {
@@ -178,14 +190,14 @@ public final class StagDbClient {
     return send("POST", "/v1/databases/" + path(database) + "/snapshots", new Dto.CreateSnapshot(name), Dto.Snapshot.class);
   }
 
+  /** Every snapshot of one database, oldest first (all pages). */
   public List<Dto.Snapshot> snapshots(String database) {
-    return send("GET", "/v1/databases/" + path(database) + "/snapshots", null, new TypeReference<List<Dto.Snapshot>>() {
-    });
+    return all("/v1/databases/" + path(database) + "/snapshots", Dto.Snapshot.class);
   }
 
+  /** Every snapshot, oldest first (all pages). */
   public List<Dto.Snapshot> allSnapshots() {
-    return send("GET", "/v1/snapshots", null, new TypeReference<List<Dto.Snapshot>>() {
-    });
+    return all("/v1/snapshots", Dto.Snapshot.class);
   }
 
   public Dto.Snapshot getSnapshot(String name) {
@@ -233,27 +245,32 @@ public final class StagDbClient {
     return send("POST", "/v1/webhooks", request, Dto.Webhook.class);
   }
 
+  /** Every webhook subscription (all pages). */
   public List<Dto.Webhook> webhooks() {
-    return send("GET", "/v1/webhooks", null, new TypeReference<List<Dto.Webhook>>() {
-    });
+    return all("/v1/webhooks", Dto.Webhook.class);
   }
 
   public void deleteWebhook(String id) {
     send("DELETE", "/v1/webhooks/" + path(id), null, Void.class);
   }
 
+  /** The newest deliveries of a webhook, newest first: one page of {@code limit} (at most 500) from {@code offset}. */
+  public Dto.Page<Dto.Delivery> deliveries(String webhookId, int limit, int offset) {
+    return page("/v1/webhooks/" + path(webhookId) + "/deliveries?limit=" + limit + "&offset=" + offset, Dto.Delivery.class);
+  }
+
+  /** The 50 newest deliveries of a webhook, newest first. */
   public List<Dto.Delivery> deliveries(String webhookId) {
-    return send("GET", "/v1/webhooks/" + path(webhookId) + "/deliveries", null, new TypeReference<List<Dto.Delivery>>() {
-    });
+    return deliveries(webhookId, 50, 0).items();
   }
 
   public Dto.ApiKey createApiKey(Dto.CreateApiKey request) {
     return send("POST", "/v1/api-keys", request, Dto.ApiKey.class);
   }
 
+  /** Every API key, revoked ones too, without their secrets (all pages). */
   public List<Dto.ApiKey> apiKeys() {
-    return send("GET", "/v1/api-keys", null, new TypeReference<List<Dto.ApiKey>>() {
-    });
+    return all("/v1/api-keys", Dto.ApiKey.class);
   }
 
   public void revokeApiKey(String id) {
@@ -271,11 +288,23 @@ public final class StagDbClient {
 
   // ---- plumbing ----
 
-  private <T> T send(String method, String pathAndQuery, Object body, Class<T> type) {
-    return send(method, pathAndQuery, body, JSON.getTypeFactory().constructType(type));
+  private <T> Dto.Page<T> page(String pathAndQuery, Class<T> item) {
+    return send("GET", pathAndQuery, null, JSON.getTypeFactory().constructParametricType(Dto.Page.class, item));
   }
 
-  private <T> T send(String method, String pathAndQuery, Object body, TypeReference<T> type) {
+  /** Every item of a list route, page by page. */
+  private <T> List<T> all(String path, Class<T> item) {
+    List<T> items = new ArrayList<>();
+    while (true) {
+      Dto.Page<T> page = page(path + (path.contains("?") ? "&" : "?") + "limit=1000&offset=" + items.size(), item);
+      items.addAll(page.items());
+      if (page.items().isEmpty() || items.size() >= page.total()) {
+        return items;
+      }
+    }
+  }
+
+  private <T> T send(String method, String pathAndQuery, Object body, Class<T> type) {
     return send(method, pathAndQuery, body, JSON.getTypeFactory().constructType(type));
   }
 
@@ -314,8 +343,14 @@ public final class StagDbClient {
   }
 
   private StagDbApiException unreachable(IOException e) {
-    return new StagDbApiException.Unreachable("cannot reach stagDB at " + base + ": "
-        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+    String tls = Tls.explain(e, base);
+    if (tls != null) {
+      return new StagDbApiException.Unreachable(tls, e);
+    }
+    String why = e instanceof java.net.ConnectException ? "nothing answers there (connection refused)"
+        : e instanceof java.net.http.HttpConnectTimeoutException ? "no answer to the connection within 10 s"
+        : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return new StagDbApiException.Unreachable("cannot reach stagDB at " + base + ": " + why, e);
   }
 
   private static StagDbApiException failure(HttpResponse<?> response, byte[] body) {

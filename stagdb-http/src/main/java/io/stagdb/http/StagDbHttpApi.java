@@ -2,6 +2,9 @@ package io.stagdb.http;
 
 import io.github.bucket4j.ConsumptionProbe;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
@@ -45,6 +48,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +64,7 @@ import org.slf4j.LoggerFactory;
 public final class StagDbHttpApi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StagDbHttpApi.class);
   private static final String KEY_ATTRIBUTE = "stagdb.apiKey";
+  private static final String STARTED_ATTRIBUTE = "stagdb.started";
 
   private final StagDb stagDb;
   private final ApiKeys keys;
@@ -67,13 +72,27 @@ public final class StagDbHttpApi implements AutoCloseable {
   private final ApiSettings settings;
   private final RateLimits limits;
   private final LogStreams logStreams;
+  private final MeterRegistry meters;
+  private final Supplier<String> scrape;
   private Javalin app;
+  private TlsConnector tlsConnector;
 
   /** One route: method, path, the scope it needs ({@code null}: no authentication) and its handler. */
   public record Route(HandlerType method, String path, ApiKey.Scope scope, Handler handler) {
   }
 
   public StagDbHttpApi(StagDb stagDb, ApiKeys keys, Webhooks webhooks, ApiSettings settings) {
+    this(stagDb, keys, webhooks, settings, new SimpleMeterRegistry(), null);
+  }
+
+  /**
+   * Recording each request (route, method, status, latency) and each rate-limit rejection in
+   * {@code meters}; {@code GET /metrics} answers {@code scrape} (Prometheus text), or 404 if it is {@code null}.
+   */
+  public StagDbHttpApi(StagDb stagDb, ApiKeys keys, Webhooks webhooks, ApiSettings settings, MeterRegistry meters,
+                       Supplier<String> scrape) {
+    this.meters = Objects.requireNonNull(meters);
+    this.scrape = scrape;
     this.stagDb = Objects.requireNonNull(stagDb);
     this.keys = Objects.requireNonNull(keys);
     this.webhooks = Objects.requireNonNull(webhooks);
@@ -88,6 +107,7 @@ public final class StagDbHttpApi implements AutoCloseable {
     ApiKey.Scope admin = ApiKey.Scope.ADMIN;
     return List.of(
         new Route(HandlerType.GET, "/healthz", null, ctx -> ctx.json(new Dto.Health("ok", settings.version()))),
+        new Route(HandlerType.GET, "/metrics", ApiKey.Scope.METRICS, this::metrics),
         new Route(HandlerType.GET, "/v1/openapi.json", std, this::openApi),
         new Route(HandlerType.POST, "/v1/databases", std, this::createDatabase),
         new Route(HandlerType.GET, "/v1/databases", std, this::listDatabases),
@@ -101,7 +121,7 @@ public final class StagDbHttpApi implements AutoCloseable {
             ctx -> ctx.json(view(stagDb.restart(databaseName(ctx))))),
         new Route(HandlerType.POST, "/v1/databases/{name}/snapshots", std, this::createSnapshot),
         new Route(HandlerType.GET, "/v1/databases/{name}/snapshots", std,
-            ctx -> ctx.json(snapshotViews(stagDb.snapshots(databaseName(ctx))))),
+            ctx -> ctx.json(page(ctx, stagDb.snapshots(databaseName(ctx)), this::snapshotView))),
         new Route(HandlerType.POST, "/v1/databases/{name}/branches", std, this::branchFromDatabase),
         new Route(HandlerType.POST, "/v1/databases/{name}/reset", std, this::reset),
         new Route(HandlerType.POST, "/v1/databases/{name}/recycle", std,
@@ -114,11 +134,9 @@ public final class StagDbHttpApi implements AutoCloseable {
         new Route(HandlerType.GET, "/v1/databases/{name}/stats", std,
             ctx -> ctx.json(Views.stats(stagDb.stats(databaseName(ctx))))),
         new Route(HandlerType.GET, "/v1/databases/{name}/logs", std, this::logs),
-        new Route(HandlerType.GET, "/v1/snapshots", std, ctx -> ctx.json(snapshotViews(stagDb.snapshots(null)))),
-        new Route(HandlerType.GET, "/v1/snapshots/{name}", std, ctx -> {
-          Snapshot s = stagDb.getSnapshot(snapshotName(ctx));
-          ctx.json(Views.snapshot(s, branchNames(s)));
-        }),
+        new Route(HandlerType.GET, "/v1/snapshots", std, ctx -> ctx.json(page(ctx, stagDb.snapshots(null), this::snapshotView))),
+        new Route(HandlerType.GET, "/v1/snapshots/{name}", std,
+            ctx -> ctx.json(snapshotView(stagDb.getSnapshot(snapshotName(ctx))))),
         new Route(HandlerType.DELETE, "/v1/snapshots/{name}", std, ctx -> {
           stagDb.deleteSnapshot(snapshotName(ctx), cascade(ctx));
           ctx.status(204);
@@ -126,23 +144,33 @@ public final class StagDbHttpApi implements AutoCloseable {
         new Route(HandlerType.POST, "/v1/snapshots/{name}/branches", std, this::branchFromSnapshot),
         new Route(HandlerType.POST, "/v1/webhooks", std, this::createWebhook),
         new Route(HandlerType.GET, "/v1/webhooks", std,
-            ctx -> ctx.json(webhooks.list().stream().map(w -> Views.webhook(w, false)).toList())),
+            ctx -> ctx.json(page(ctx, webhooks.list(), w -> Views.webhook(w, false)))),
         new Route(HandlerType.DELETE, "/v1/webhooks/{id}", std, ctx -> {
           webhooks.unsubscribe(ctx.pathParam("id"));
           ctx.status(204);
         }),
-        new Route(HandlerType.GET, "/v1/webhooks/{id}/deliveries", std, ctx -> ctx.json(
-            webhooks.deliveries(ctx.pathParam("id"), intParam(ctx, "limit", 50, 1, 500)).stream()
-                .map(Views::delivery).toList())),
+        new Route(HandlerType.GET, "/v1/webhooks/{id}/deliveries", std, this::deliveries),
         new Route(HandlerType.POST, "/v1/api-keys", admin, this::createApiKey),
         new Route(HandlerType.GET, "/v1/api-keys", admin,
-            ctx -> ctx.json(keys.list().stream().map(k -> Views.apiKey(k, null)).toList())),
+            ctx -> ctx.json(page(ctx, keys.list(), k -> Views.apiKey(k, null)))),
         new Route(HandlerType.DELETE, "/v1/api-keys/{id}", admin, this::revokeApiKey));
   }
 
-  /** Starts serving on {@code host:port} (port 0 picks a free one); returns the port. */
+  /** Starts serving plain HTTP on {@code host:port} (port 0 picks a free one); returns the port. */
   public int start(String host, int port) {
+    return start(host, port, null);
+  }
+
+  /**
+   * Starts serving on {@code host:port}: HTTPS with {@code tls} (reloaded when its files change),
+   * plain HTTP when it is {@code null}. Returns the port.
+   */
+  public int start(String host, int port, TlsFiles tls) {
+    tlsConnector = tls == null ? null : new TlsConnector(tls);
     app = Javalin.create(config -> {
+      if (tlsConnector != null) {
+        config.jetty.addConnector((server, http) -> tlsConnector.connector(server, http, host, port));
+      }
       config.showJavalinBanner = false;
       config.http.maxRequestSize = settings.maxBodyBytes();
       config.http.defaultContentType = "application/json";
@@ -150,7 +178,12 @@ public final class StagDbHttpApi implements AutoCloseable {
       config.jsonMapper(new JavalinJackson(Json.strictMapper(), false));
       config.jetty.modifyServer(server -> server.setStopTimeout(settings.shutdownTimeout().toMillis()));
     });
+    app.before(ctx -> ctx.attribute(STARTED_ATTRIBUTE, System.nanoTime()));
+    if (tlsConnector != null) {
+      app.before(this::requireHttps);
+    }
     app.before("/v1/*", this::authenticate);
+    app.before("/metrics", this::authenticate);
     for (Route route : routes()) {
       app.addHttpHandler(route.method(), route.path(), guarded(route));
     }
@@ -169,7 +202,7 @@ public final class StagDbHttpApi implements AutoCloseable {
             ctx.method() + " is not allowed on " + ctx.path(), ctx.path(), null, null, null));
       }
     });
-    app.after(ctx -> LOG.debug("{} {} -> {}", ctx.method(), ctx.path(), ctx.statusCode()));
+    app.after(this::recordRequest);
     app.start(host, port);
     return app.port();
   }
@@ -177,6 +210,9 @@ public final class StagDbHttpApi implements AutoCloseable {
   /** Stops accepting requests and lets those in flight finish (up to the configured shutdown timeout). */
   @Override
   public void close() {
+    if (tlsConnector != null) {
+      tlsConnector.close();
+    }
     logStreams.close();
     if (app != null) {
       app.stop();
@@ -199,6 +235,7 @@ public final class StagDbHttpApi implements AutoCloseable {
     ApiKey key = keys.authenticate(token).orElse(null);
     if (key == null) {
       limits.authFailed(address);
+      meters.counter("stagdb.rate.limit.rejections", "kind", "failed-authentication").increment();
       ctx.header("WWW-Authenticate", "Bearer realm=\"stagdb\"");
       throw new Rejection(Problems.problem("unauthorized", "Unauthorized", 401, token == null
           ? "send an API key as 'Authorization: Bearer <key>'" : "the API key is unknown or revoked", ctx.path(),
@@ -210,6 +247,7 @@ public final class StagDbHttpApi implements AutoCloseable {
     ctx.header("RateLimit-Remaining", Long.toString(probe.getRemainingTokens()));
     ctx.header("RateLimit-Reset", Long.toString(probe.isConsumed() ? 0 : resetSeconds));
     if (!probe.isConsumed()) {
+      meters.counter("stagdb.rate.limit.rejections", "kind", "requests").increment();
       ctx.header("Retry-After", Long.toString(Math.max(1, resetSeconds)));
       throw new Rejection(Problems.problem("rate-limited", "Too many requests", 429,
           "the rate limit of this API key is " + settings.requestsPerSecond() + " requests per second (burst "
@@ -220,14 +258,15 @@ public final class StagDbHttpApi implements AutoCloseable {
 
   private static Handler guarded(Route route) {
     Handler timed = timed(route.handler());
-    if (route.scope() != ApiKey.Scope.ADMIN) {
+    if (route.scope() == null) {
       return timed;
     }
     return ctx -> {
       ApiKey key = ctx.attribute(KEY_ATTRIBUTE);
-      if (key == null || key.scope() != ApiKey.Scope.ADMIN) {
-        throw new Rejection(Problems.problem("forbidden", "Forbidden", 403,
-            "this route needs an API key with the admin scope", ctx.path(), null, null, null));
+      if (key == null || !key.scope().allows(route.scope())) {
+        throw new Rejection(Problems.problem("forbidden", "Forbidden", 403, "this route needs an API key with the "
+            + route.scope().name().toLowerCase(Locale.ROOT) + " scope"
+            + (route.scope() == ApiKey.Scope.STANDARD ? " or admin" : ""), ctx.path(), null, null, null));
       }
       timed.handle(ctx);
     };
@@ -273,7 +312,7 @@ public final class StagDbHttpApi implements AutoCloseable {
         EngineVersion.parse(body.type(), body.version()), resources(config), config.port(), config.env(),
         config.initScripts(), null, null);
     if (waitRequested(ctx)) {
-      ctx.status(201).json(view(stagDb.create(request)));
+      created(ctx, "/v1/databases/", view(stagDb.create(request)));
       return;
     }
     String name = stagDb.createInBackground(request).name().value();
@@ -281,17 +320,75 @@ public final class StagDbHttpApi implements AutoCloseable {
     ctx.status(202).header("Location", location).json(new Dto.Accepted(name, "creating", location));
   }
 
+  /** 201 with the new database (or branch) and its {@code Location}. */
+  private static void created(Context ctx, String collection, Dto.Database database) {
+    ctx.status(201).header("Location", collection + database.name()).json(database);
+  }
+
+  /** On the TLS port, a plain-HTTP request is answered 400 with what to do instead (before its key is looked at). */
+  private void requireHttps(Context ctx) {
+    if (!ctx.req().isSecure()) {
+      String host = ctx.host() == null ? "HOST:PORT" : ctx.host();
+      throw new Rejection(Problems.problem("https-required", "HTTPS required", 400, "this port serves HTTPS: use https://"
+          + host + ctx.path() + " (the request went over plain HTTP, so its API key crossed the network unencrypted)",
+          ctx.path(), null, null, null));
+    }
+  }
+
+  /** Prometheus's text format of everything the server counts; any valid key may read it (a metrics key only this). */
+  private void metrics(Context ctx) {
+    if (scrape == null) {
+      throw new NotFoundException("route", "GET /metrics");
+    }
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(scrape.get());
+  }
+
+  /** Counts and times every request by route (its template, not the names in it), method and status. */
+  private void recordRequest(Context ctx) {
+    Long started = ctx.attribute(STARTED_ATTRIBUTE);
+    String route;
+    try {
+      route = ctx.endpointHandlerPath();
+    } catch (RuntimeException unmatched) {
+      route = "unmatched";
+    }
+    if (route == null || route.isEmpty() || route.equals("*")) {
+      route = "unmatched";
+    }
+    if (started != null) {
+      Timer.builder("http.server.requests").tag("method", ctx.method().name()).tag("route", route)
+          .tag("status", Integer.toString(ctx.statusCode())).register(meters)
+          .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+    LOG.debug("{} {} -> {}", ctx.method(), ctx.path(), ctx.statusCode());
+  }
+
   private void listDatabases(Context ctx) {
     Engine engine = ctx.queryParam("type") == null ? null : Engine.parse("type", ctx.queryParam("type"));
     DatabaseStatus status = ctx.queryParam("status") == null ? null : status(ctx.queryParam("status"));
     SnapshotName origin = ctx.queryParam("origin") == null ? null : SnapshotName.of("origin", ctx.queryParam("origin"));
+    Map<SnapshotId, String> names = snapshotNames();
+    ctx.json(page(ctx, stagDb.list(new DatabaseFilter(engine, status, origin)),
+        d -> Views.database(d, names, settings.publicHost())));
+  }
+
+  /** The newest deliveries first, paged as every list (50 a page unless {@code limit} says). */
+  private void deliveries(Context ctx) {
+    String id = ctx.pathParam("id");
+    int limit = intParam(ctx, "limit", 50, 1, 500);
+    int offset = intParam(ctx, "offset", 0, 0, 100_000);
+    List<Dto.Delivery> items = webhooks.deliveries(id, offset + limit).stream().skip(offset).map(Views::delivery).toList();
+    ctx.json(new Dto.Page<>(items, webhooks.countDeliveries(id), offset, limit));
+  }
+
+  /**
+   * One shape for every list: {@code {items, total, offset, limit}}, the page that {@code limit}
+   * (1-1000, default 100) and {@code offset} ask for; only the page's items are rendered.
+   */
+  private static <T, V> Dto.Page<V> page(Context ctx, List<T> all, java.util.function.Function<T, V> view) {
     int limit = intParam(ctx, "limit", 100, 1, 1000);
     int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-    List<Database> all = stagDb.list(new DatabaseFilter(engine, status, origin));
-    Map<SnapshotId, String> names = snapshotNames();
-    List<Dto.Database> page = all.stream().skip(offset).limit(limit)
-        .map(d -> Views.database(d, names, settings.publicHost())).toList();
-    ctx.json(new Dto.Page<>(page, all.size(), offset, limit));
+    return new Dto.Page<>(all.stream().skip(offset).limit(limit).map(view).toList(), all.size(), offset, limit);
   }
 
   private void getDatabase(Context ctx) {
@@ -313,17 +410,17 @@ public final class StagDbHttpApi implements AutoCloseable {
   private void createSnapshot(Context ctx) {
     Dto.CreateSnapshot body = body(ctx, Dto.CreateSnapshot.class);
     Snapshot s = stagDb.snapshot(databaseName(ctx), SnapshotName.of("name", body.name()));
-    ctx.status(201).json(Views.snapshot(s, List.of()));
+    ctx.status(201).header("Location", "/v1/snapshots/" + s.name().value()).json(Views.snapshot(s, List.of()));
   }
 
   private void branchFromDatabase(Context ctx) {
     DatabaseName source = databaseName(ctx);
-    ctx.status(201).json(view(stagDb.branchFromDatabase(source, branchRequest(body(ctx, Dto.CreateBranch.class)))));
+    created(ctx, "/v1/databases/", view(stagDb.branchFromDatabase(source, branchRequest(body(ctx, Dto.CreateBranch.class)))));
   }
 
   private void branchFromSnapshot(Context ctx) {
     SnapshotName source = snapshotName(ctx);
-    ctx.status(201).json(view(stagDb.branchFromSnapshot(source, branchRequest(body(ctx, Dto.CreateBranch.class)))));
+    created(ctx, "/v1/databases/", view(stagDb.branchFromSnapshot(source, branchRequest(body(ctx, Dto.CreateBranch.class)))));
   }
 
   private void reset(Context ctx) {
@@ -370,7 +467,7 @@ public final class StagDbHttpApi implements AutoCloseable {
   private void createWebhook(Context ctx) {
     Dto.CreateWebhook body = body(ctx, Dto.CreateWebhook.class);
     WebhookSubscription s = webhooks.subscribe(body.url(), body.events(), body.secret());
-    ctx.status(201).json(Views.webhook(s, true));
+    ctx.status(201).header("Location", "/v1/webhooks/" + s.id()).json(Views.webhook(s, true));
   }
 
   private void createApiKey(Context ctx) {
@@ -379,11 +476,11 @@ public final class StagDbHttpApi implements AutoCloseable {
     try {
       scope = body.scope() == null ? ApiKey.Scope.STANDARD : ApiKey.Scope.valueOf(body.scope().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException("scope", "must be admin or standard");
+      throw new InvalidRequestException("scope", "must be admin, standard or metrics");
     }
     ApiKeys.Issued issued = keys.issue(body.name(), scope);
     LOG.info("API key {} ({}, {}) created", issued.key().id(), issued.key().name(), scope);
-    ctx.status(201).json(Views.apiKey(issued.key(), issued.token()));
+    ctx.status(201).header("Location", "/v1/api-keys/" + issued.key().id()).json(Views.apiKey(issued.key(), issued.token()));
   }
 
   private void revokeApiKey(Context ctx) {
@@ -535,8 +632,8 @@ public final class StagDbHttpApi implements AutoCloseable {
     return names;
   }
 
-  private List<Dto.Snapshot> snapshotViews(List<Snapshot> snapshots) {
-    return snapshots.stream().map(s -> Views.snapshot(s, branchNames(s))).toList();
+  private Dto.Snapshot snapshotView(Snapshot s) {
+    return Views.snapshot(s, branchNames(s));
   }
 
   private List<String> branchNames(Snapshot s) {

@@ -14,9 +14,10 @@ final class RemoteBackend implements Backend {
   private final StagDbClient client;
   private final String url;
 
-  RemoteBackend(String url, String apiKey) {
+  /** {@code caFile}: the PEM CA an https server's certificate is signed by, or {@code null} for the JDK's. */
+  RemoteBackend(String url, String apiKey, java.nio.file.Path caFile) {
     this.url = url;
-    this.client = StagDbClient.create(URI.create(url), apiKey, Duration.ofMinutes(5));
+    this.client = StagDbClient.create(URI.create(url), apiKey, Duration.ofMinutes(5), caFile);
   }
 
   @Override

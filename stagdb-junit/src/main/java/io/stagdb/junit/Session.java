@@ -32,7 +32,7 @@ final class Session implements AutoCloseable {
   private static final Pattern NAME_PREFIX = Pattern.compile("[a-z][a-z0-9-]{0,30}");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]+)}");
   /** Settings that make two runs' sessions different; runs with the same ones (the usual case) share one. */
-  private static final List<String> DISTINGUISHING = List.of("stagdb.mode", "stagdb.url", "stagdb.apiKey", "stagdb.pool.size",
+  private static final List<String> DISTINGUISHING = List.of("stagdb.mode", "stagdb.url", "stagdb.apiKey", "stagdb.caFile", "stagdb.pool.size",
       "stagdb.ttl", "stagdb.branchPrefix", "stagdb.source", "stagdb.required", "junit.jupiter.execution.parallel.enabled",
       "junit.jupiter.execution.parallel.config.fixed.parallelism");
   private static final Map<String, Session> SHARED = new LinkedHashMap<>();
@@ -213,7 +213,8 @@ final class Session implements AutoCloseable {
     if (url == null) {
       throw new IllegalStateException("no stagdb.url is set (junit-platform.properties, -Dstagdb.url or STAGDB_URL)");
     }
-    return new RemoteBackend(url, setting("stagdb.apiKey", null));
+    String caFile = setting("stagdb.caFile", null);
+    return new RemoteBackend(url, setting("stagdb.apiKey", null), caFile == null ? null : java.nio.file.Path.of(caFile));
   }
 
   private Backend embedded() {

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p><b>Where stagDB is.</b> Remote mode (the default) talks to a server: {@code stagdb.url} and
  * {@code stagdb.apiKey} from {@code junit-platform.properties}, system properties, or the
- * {@code STAGDB_URL} / {@code STAGDB_API_KEY} environment variables. Embedded mode
+ * {@code STAGDB_URL} / {@code STAGDB_API_KEY} environment variables; for an https server whose
+ * certificate a private CA signed, {@code stagdb.caFile} (or {@code STAGDB_CA_FILE}). Embedded mode
  * ({@code stagdb.mode=embedded}) runs stagDB in the test JVM on the local ZFS and Docker; its
  * configuration keys are the server's, prefixed {@code stagdb.embedded.} (e.g.
  * {@code stagdb.embedded.zfs.root=tank/stagdb}). When stagDB cannot be reached, annotated tests are

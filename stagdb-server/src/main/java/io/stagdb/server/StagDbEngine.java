@@ -54,15 +54,17 @@ public final class StagDbEngine implements StagDb, AutoCloseable {
   private final ApiKeys apiKeys;
   private final Webhooks webhooks;
   private final HttpWebhookSender sender;
+  private final ZfsVolumeStore volumes;
 
-  private StagDbEngine(ServerConfig config) {
+  private StagDbEngine(ServerConfig config, io.stagdb.domain.port.out.OperationObserver observer) {
     this.config = config;
     Clock clock = Clock.systemUTC();
     SqliteDatabase db = SqliteDatabase.open(config.catalogFile());
     DockerDatabaseRuntime docker = null;
     HttpWebhookSender sender = null;
+    ZfsVolumeStore volumes;
     try {
-      ZfsVolumeStore volumes = ZfsVolumeStore.open(config.zfsRoot(), config.mountDir(), ZfsMode.parse(config.zfsMode()),
+      volumes = ZfsVolumeStore.open(config.zfsRoot(), config.mountDir(), ZfsMode.parse(config.zfsMode()),
           config.zfsCommand());
       Map<String, String> instanceLabels = new LinkedHashMap<>(config.containerLabels());
       instanceLabels.put("io.stagdb.root", config.zfsRoot());
@@ -71,7 +73,8 @@ public final class StagDbEngine implements StagDb, AutoCloseable {
       SqliteCatalog catalog = new SqliteCatalog(db);
       this.service = new StagDbService(volumes, docker, catalog, new RandomSecrets(), clock,
           new StagDbSettings(config.resources(), config.ports(), config.readyTimeout(), Map.of(), config.lockWait(),
-              config.maxTtl(), config.backgroundThreads(), config.standbys(), config.standbyIdle(), config.standbyMax()));
+              config.maxTtl(), config.backgroundThreads(), config.standbys(), config.standbyIdle(), config.standbyMax()),
+          observer);
       this.reconciler = service.reconciler(config.removeOrphans());
       this.apiKeys = new ApiKeys(new SqliteApiKeyStore(db), clock);
       WebhookTargets targets = WebhookTargets.system(config.webhooksAllowPrivateNetworks());
@@ -88,13 +91,24 @@ public final class StagDbEngine implements StagDb, AutoCloseable {
       throw e;
     }
     this.sqlite = db;
+    this.volumes = volumes;
     this.runtime = docker;
     this.sender = sender;
   }
 
   /** Starts from a loaded configuration. */
   public static StagDbEngine start(ServerConfig config) {
-    return new StagDbEngine(config);
+    return start(config, io.stagdb.domain.port.out.OperationObserver.NONE);
+  }
+
+  /** Starts from a loaded configuration, telling {@code observer} how long each operation takes. */
+  public static StagDbEngine start(ServerConfig config, io.stagdb.domain.port.out.OperationObserver observer) {
+    return new StagDbEngine(config, observer);
+  }
+
+  /** The pool's figures for the configured root (every volume's use, and what is free). */
+  public io.stagdb.domain.port.out.VolumeUsage poolUsage() {
+    return volumes.rootUsage();
   }
 
   public static Builder builder() {
@@ -136,7 +150,7 @@ public final class StagDbEngine implements StagDb, AutoCloseable {
     }
 
     public StagDbEngine build() {
-      return new StagDbEngine(ConfigLoader.load(null, Map.of(), settings));
+      return start(ConfigLoader.load(null, Map.of(), settings));
     }
   }
 

@@ -4,7 +4,9 @@ import io.stagdb.domain.service.ReconcileReport;
 import io.stagdb.docker.DockerDatabaseRuntime;
 import io.stagdb.http.ApiSettings;
 import io.stagdb.http.StagDbHttpApi;
+import io.stagdb.http.TlsFiles;
 import io.stagdb.server.config.ServerConfig;
+import io.stagdb.server.metrics.ServerMetrics;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,15 +34,21 @@ public final class StagDbServer implements AutoCloseable {
 
   private StagDbServer(ServerConfig config, String version) {
     long started = System.nanoTime();
-    engine = StagDbEngine.start(config);
+    ServerMetrics metrics = new ServerMetrics();
+    engine = StagDbEngine.start(config, metrics);
     try {
       startupReport = engine.reconcile(false);
+      metrics.reconciled(startupReport);
+      metrics.bindDatabases(engine);
+      metrics.bindPool(engine::poolUsage);
+      metrics.bindWebhooks(engine.webhooks());
       startupReport.actions().forEach(a -> LOG.info("reconcile: {} {} - {}{}", a.kind(), a.subject(), a.detail(),
           a.applied() ? " (done)" : a.error() != null ? " (failed: " + a.error() + ")" : " (reported only)"));
       api = new StagDbHttpApi(engine, engine.apiKeys(), engine.webhooks(), new ApiSettings(config.publicHost(),
           config.requestsPerSecond(), config.burst(), config.failedAuthPerMinute(), 1 << 20, version,
-          config.shutdownTimeout(), DockerDatabaseRuntime.MAX_LOG_FOLLOWERS));
-      port = api.start(config.apiHost(), config.apiPort());
+          config.shutdownTimeout(), DockerDatabaseRuntime.MAX_LOG_FOLLOWERS), metrics.registry(), metrics::scrape);
+      port = api.start(config.apiHost(), config.apiPort(),
+          config.tls() ? new TlsFiles(config.tlsCertificate(), config.tlsPrivateKey()) : null);
     } catch (RuntimeException e) {
       engine.close();
       throw e;
@@ -49,7 +57,8 @@ public final class StagDbServer implements AutoCloseable {
     schedule("finish deletions left half-done", engine::finishPendingDeletions, 60_000);
     schedule("detect crashed databases", engine::detectCrashes, 10_000);
     schedule("deliver webhooks", engine.webhooks()::dispatchOnce, 1_000);
-    LOG.info("stagDB listening on {}:{} (started in {} ms)", config.apiHost(), port, (System.nanoTime() - started) / 1_000_000);
+    LOG.info("stagDB listening on {}://{}:{} (started in {} ms)", config.tls() ? "https" : "http", config.apiHost(), port,
+        (System.nanoTime() - started) / 1_000_000);
   }
 
   public static StagDbServer start(ServerConfig config, String version) {

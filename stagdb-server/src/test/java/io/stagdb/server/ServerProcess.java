@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /** A stagDB server in a process of its own, as users run it: its output is read for the URL and the first admin key. */
 final class ServerProcess implements AutoCloseable {
-  private static final Pattern UP = Pattern.compile("is up: (http://\\S+)");
+  private static final Pattern UP = Pattern.compile("is up: (https?://\\S+)");
   private static final Pattern KEY = Pattern.compile("Admin API key \\(shown once, keep it\\): (stagdb_\\S+)");
 
   private final Process process;

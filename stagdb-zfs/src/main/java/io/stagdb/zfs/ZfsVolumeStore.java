@@ -134,9 +134,17 @@ public final class ZfsVolumeStore implements VolumeStore {
     return zfs.exists(snapshotName(volume, snapshot));
   }
 
+  /** The root dataset's figures: what every volume under it uses, and what is still free for them. */
+  public VolumeUsage rootUsage() {
+    return usageOf(root);
+  }
+
   @Override
   public VolumeUsage usage(String volume) {
-    String dataset = dataset(volume);
+    return usageOf(dataset(volume));
+  }
+
+  private VolumeUsage usageOf(String dataset) {
     Map<String, String> p = new HashMap<>();
     zfs.properties(dataset, false, List.of("used", "referenced", "refquota", "available"))
         .forEach(row -> p.put(row.property(), row.value()));

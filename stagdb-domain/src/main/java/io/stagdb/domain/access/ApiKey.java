@@ -12,8 +12,22 @@ import java.util.Objects;
  */
 public record ApiKey(String id, String name, Scope scope, String secretHash, Instant createdAt, Instant revokedAt) {
 
-  /** What a key may do: {@code ADMIN} also manages keys. */
-  public enum Scope { ADMIN, STANDARD }
+  /**
+   * What a key may do: {@code STANDARD} every database, snapshot, branch and webhook route (and the
+   * metrics); {@code ADMIN} that and the keys; {@code METRICS} only read the metrics (a scraper's key).
+   */
+  public enum Scope {
+    ADMIN, STANDARD, METRICS;
+
+    /** Whether a key of this scope may call a route that needs {@code needed}. */
+    public boolean allows(Scope needed) {
+      return switch (this) {
+        case ADMIN -> true;
+        case STANDARD -> needed != ADMIN;
+        case METRICS -> needed == METRICS;
+      };
+    }
+  }
 
   public ApiKey {
     Objects.requireNonNull(id, "id");

@@ -46,7 +46,7 @@ public final class ApiKeys {
       throw new InvalidRequestException("name", "1-100 letters, digits, spaces or . _ @ -");
     }
     if (scope == null) {
-      throw new InvalidRequestException("scope", "must be admin or standard");
+      throw new InvalidRequestException("scope", "must be admin, standard or metrics");
     }
     byte[] id = new byte[6];
     byte[] secret = new byte[32];

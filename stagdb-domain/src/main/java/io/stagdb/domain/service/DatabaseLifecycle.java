@@ -76,6 +76,7 @@ final class DatabaseLifecycle {
    * the volume and container and leaves the record FAILED with its reason, until it is deleted.
    */
   Database createInBackground(CreateDatabase request) {
+    long started = System.nanoTime();
     Draft draft = draft(request);
     p.requireNameFree(request.name());
     Map<String, Locks.Mode> keys = Provisioning.keys(Provisioning.db(request.name()), Locks.Mode.EXCLUSIVE);
@@ -88,9 +89,12 @@ final class DatabaseLifecycle {
         }
         Undo undo = new Undo();
         try {
-          return bringUp(current, draft.port() != null, undo);
+          Database up = bringUp(current, draft.port() != null, undo);
+          p.observe("create", started, true);
+          return up;
         } catch (RuntimeException e) {
           undo.rollback(e);
+          p.observe("create", started, false);
           LOG.log(System.Logger.Level.WARNING, "creating " + request.name() + " failed: " + e.getMessage());
           return p.markFailed(current, "create failed: " + e.getMessage());
         }
@@ -217,10 +221,19 @@ final class DatabaseLifecycle {
    * volumes and containers go in the background. A crash before the end is finished later.
    */
   Database deleteInBackground(DatabaseName name, boolean cascade) {
+    long started = System.nanoTime();
     List<Database> marked = p.locked(() -> planDelete(name, cascade), removal::markDeleting);
     List<DatabaseId> ids = marked.stream().map(Database::id).toList();
     try {
-      p.background.submit("delete " + name, () -> removal.finish(ids));
+      p.background.submit("delete " + name, () -> {
+        boolean ok = false;
+        try {
+          removal.finish(ids);
+          ok = true;
+        } finally {
+          p.observe("delete", started, ok);
+        }
+      });
     } catch (ConflictException queueFull) {
       LOG.log(System.Logger.Level.INFO, "deleting " + name + " later: " + queueFull.getMessage());
     }

@@ -46,9 +46,11 @@ final class Provisioning {
   final StagDbSettings settings;
   final BackgroundWork background;
   private final Locks locks;
+  private final io.stagdb.domain.port.out.OperationObserver observer;
 
   Provisioning(VolumeStore volumes, DatabaseRuntime runtime, Catalog catalog, SecretGenerator secrets, Clock clock,
-               StagDbSettings settings) {
+               StagDbSettings settings, io.stagdb.domain.port.out.OperationObserver observer) {
+    this.observer = observer;
     this.volumes = volumes;
     this.runtime = runtime;
     this.catalog = catalog;
@@ -57,6 +59,30 @@ final class Provisioning {
     this.settings = settings;
     this.locks = new Locks(settings.lockWait());
     this.background = new BackgroundWork(settings.backgroundThreads(), 1024);
+  }
+
+  // ---- observing -------------------------------------------------------------------------------
+
+  /** Runs an operation and tells the observer how long it took and whether it succeeded. */
+  <T> T observed(String kind, java.util.function.Supplier<T> operation) {
+    long started = System.nanoTime();
+    boolean ok = false;
+    try {
+      T result = operation.get();
+      ok = true;
+      return result;
+    } finally {
+      observe(kind, started, ok);
+    }
+  }
+
+  /** Tells the observer about an operation that began at {@code startedNanos} ({@link System#nanoTime()}). */
+  void observe(String kind, long startedNanos, boolean ok) {
+    try {
+      observer.finished(kind, java.time.Duration.ofNanos(System.nanoTime() - startedNanos), ok);
+    } catch (RuntimeException ignored) {
+      // metrics never fail an operation
+    }
   }
 
   // ---- taking names ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import io.stagdb.domain.port.out.Catalog;
 import io.stagdb.domain.port.out.ContainerState;
 import io.stagdb.domain.port.out.DatabaseRuntime;
 import io.stagdb.domain.port.out.LogFollower;
+import io.stagdb.domain.port.out.OperationObserver;
 import io.stagdb.domain.port.out.SecretGenerator;
 import io.stagdb.domain.port.out.VolumeStore;
 import java.time.Clock;
@@ -39,10 +40,16 @@ public final class StagDbService implements StagDb, AutoCloseable {
 
   public StagDbService(VolumeStore volumes, DatabaseRuntime runtime, Catalog catalog, SecretGenerator secrets,
                        Clock clock, StagDbSettings settings) {
+    this(volumes, runtime, catalog, secrets, clock, settings, OperationObserver.NONE);
+  }
+
+  /** With {@code observer} told how long each operation took (the server's metrics). */
+  public StagDbService(VolumeStore volumes, DatabaseRuntime runtime, Catalog catalog, SecretGenerator secrets,
+                       Clock clock, StagDbSettings settings, OperationObserver observer) {
     this.provisioning = new Provisioning(Objects.requireNonNull(volumes, "volumes"),
         Objects.requireNonNull(runtime, "runtime"), Objects.requireNonNull(catalog, "catalog"),
         Objects.requireNonNull(secrets, "secrets"), Objects.requireNonNull(clock, "clock"),
-        Objects.requireNonNull(settings, "settings"));
+        Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(observer, "observer"));
     Validation validation = new Validation(settings, clock);
     this.removal = new Removal(provisioning);
     this.databases = new DatabaseLifecycle(provisioning, removal, validation);
@@ -59,7 +66,7 @@ public final class StagDbService implements StagDb, AutoCloseable {
 
   @Override
   public Database create(CreateDatabase request) {
-    return databases.create(request);
+    return provisioning.observed("create", () -> databases.create(request));
   }
 
   @Override
@@ -94,7 +101,10 @@ public final class StagDbService implements StagDb, AutoCloseable {
 
   @Override
   public void delete(DatabaseName name, boolean cascade) {
-    databases.delete(name, cascade);
+    provisioning.observed("delete", () -> {
+      databases.delete(name, cascade);
+      return null;
+    });
   }
 
   @Override
@@ -106,7 +116,7 @@ public final class StagDbService implements StagDb, AutoCloseable {
 
   @Override
   public Snapshot snapshot(DatabaseName database, SnapshotName name) {
-    return snapshots.snapshot(database, name);
+    return provisioning.observed("snapshot", () -> snapshots.snapshot(database, name));
   }
 
   @Override
@@ -128,22 +138,22 @@ public final class StagDbService implements StagDb, AutoCloseable {
 
   @Override
   public Database branchFromDatabase(DatabaseName source, CreateBranch request) {
-    return branching.fromDatabase(source, request);
+    return provisioning.observed("branch", () -> branching.fromDatabase(source, request));
   }
 
   @Override
   public Database branchFromSnapshot(SnapshotName source, CreateBranch request) {
-    return branching.fromSnapshot(source, request);
+    return provisioning.observed("branch", () -> branching.fromSnapshot(source, request));
   }
 
   @Override
   public Database reset(DatabaseName branch, SnapshotName snapshot) {
-    return branching.reset(branch, snapshot);
+    return provisioning.observed("reset", () -> branching.reset(branch, snapshot));
   }
 
   @Override
   public Database recycle(DatabaseName branch) {
-    return branching.recycle(branch);
+    return provisioning.observed("recycle", () -> branching.recycle(branch));
   }
 
   @Override

@@ -33,4 +33,10 @@ public interface WebhookStore {
 
   /** The deliveries of one subscription, newest first. */
   List<WebhookDelivery> deliveries(String subscriptionId, int limit);
+
+  /** How many deliveries one subscription has. */
+  int countDeliveries(String subscriptionId);
+
+  /** How many deliveries, of every subscription, are in {@code status}. */
+  int countByStatus(WebhookDelivery.Status status);
 }

@@ -26,6 +26,7 @@ import java.util.Set;
  * delivery is durable before it is sent, and re-sent if the process stops before recording it.
  */
 public final class Webhooks {
+  private final java.util.concurrent.atomic.AtomicLong retried = new java.util.concurrent.atomic.AtomicLong();
   /** Waits before attempts 2..6: 30 s, 2 min, 5 min, 15 min, 40 min (about an hour in all). */
   public static final List<Duration> DEFAULT_BACKOFF = List.of(Duration.ofSeconds(30), Duration.ofMinutes(2),
       Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(40));
@@ -96,6 +97,25 @@ public final class Webhooks {
     return store.deliveries(subscriptionId, limit);
   }
 
+  public int countDeliveries(String subscriptionId) {
+    return store.countDeliveries(subscriptionId);
+  }
+
+  /** Deliveries waiting for their first or next attempt, of every subscription. */
+  public int pendingDeliveries() {
+    return store.countByStatus(WebhookDelivery.Status.PENDING);
+  }
+
+  /** Deliveries given up on after their last attempt. */
+  public int failedDeliveries() {
+    return store.countByStatus(WebhookDelivery.Status.FAILED);
+  }
+
+  /** Attempts that failed and were scheduled again, since this process started. */
+  public long retriedDeliveries() {
+    return retried.get();
+  }
+
   /** Fans out the outbox, then sends what is due; returns how many requests were sent. */
   public int dispatchOnce() {
     fanOut();
@@ -136,6 +156,7 @@ public final class Webhooks {
       } else {
         store.update(delivery.attempted(WebhookDelivery.Status.PENDING, result.statusCode(), result.error(),
             now.plus(backoff.get(attempt - 1)), now));
+        retried.incrementAndGet();
       }
     }
     return sent;

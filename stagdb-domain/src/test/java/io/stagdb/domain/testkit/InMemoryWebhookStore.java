@@ -67,4 +67,14 @@ public final class InMemoryWebhookStore implements WebhookStore {
     java.util.Collections.reverse(mine);
     return mine.stream().limit(limit).toList();
   }
+
+  @Override
+  public synchronized int countByStatus(WebhookDelivery.Status status) {
+    return (int) deliveries.values().stream().filter(d -> d.status() == status).count();
+  }
+
+  @Override
+  public synchronized int countDeliveries(String subscriptionId) {
+    return (int) deliveries.values().stream().filter(d -> d.subscriptionId().equals(subscriptionId)).count();
+  }
 }

@@ -134,6 +134,18 @@ public final class SqliteWebhookStore implements WebhookStore {
         + "LIMIT " + limit, List.of(subscriptionId), SqliteWebhookStore::delivery));
   }
 
+  @Override
+  public int countByStatus(WebhookDelivery.Status status) {
+    return db.read(c -> Sql.query(c, "SELECT count(*) FROM deliveries WHERE status = ?", List.of(status.name()),
+        rs -> rs.getInt(1)).get(0));
+  }
+
+  @Override
+  public int countDeliveries(String subscriptionId) {
+    return db.read(c -> Sql.query(c, "SELECT count(*) FROM deliveries WHERE webhook_id = ?", List.of(subscriptionId),
+        rs -> rs.getInt(1)).get(0));
+  }
+
   private static void bind(PreparedStatement s, WebhookDelivery d) throws SQLException {
     s.setString(1, d.id());
     s.setString(2, d.subscriptionId());

@@ -1,7 +1,10 @@
 package io.stagdb.server.cli;
 
+import io.stagdb.cli.ExitCodes;
+import io.stagdb.cli.UserCommands;
 import io.stagdb.docker.DockerDatabaseRuntime;
 import io.stagdb.docker.DockerSettings;
+import io.stagdb.http.TlsFiles;
 import io.stagdb.domain.access.ApiKey;
 import io.stagdb.domain.access.ApiKeys;
 import io.stagdb.domain.model.EngineVersion;
@@ -33,8 +36,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code stagdb-server}: serve, manage API keys, check the host, reconcile, print the version. */
-@Command(name = "stagdb-server", mixinStandardHelpOptions = true, versionProvider = StagDbCli.Version.class,
+/**
+ * {@code stagdb}: the server's own commands (serve, manage API keys, check the host, reconcile,
+ * print the version) and, from {@code stagdb-cli}, the user commands that talk to a server.
+ */
+@Command(name = "stagdb", mixinStandardHelpOptions = true, versionProvider = StagDbCli.Version.class,
     description = "stagDB: staging databases on ZFS and Docker.",
     subcommands = {StagDbCli.Serve.class, StagDbCli.Keys.class, StagDbCli.Doctor.class, StagDbCli.Reconcile.class,
         StagDbCli.PrintVersion.class})
@@ -49,17 +55,17 @@ public final class StagDbCli implements Runnable {
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
-  /** Runs a command line and returns its exit code (0 ok, 1 failed, 2 usage or configuration). */
+  /** Runs a command line and returns its exit code ({@link ExitCodes}: 0 ok, 2 usage or configuration, …). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new StagDbCli());
+    CommandLine cli = UserCommands.addTo(new CommandLine(new StagDbCli()));
     cli.setOut(out).setErr(err);
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       if (e instanceof ConfigException) {
         line.getErr().println("configuration error: " + e.getMessage());
-        return 2;
+        line.getErr().flush();
+        return ExitCodes.BAD_INPUT;
       }
-      line.getErr().println("error: " + e.getMessage());
-      return 1;
+      return ExitCodes.report(e, line.getErr());
     });
     return cli.execute(args);
   }
@@ -125,7 +131,8 @@ public final class StagDbCli implements Runnable {
         server.close();
         stopped.countDown();
       }, "stagdb-shutdown"));
-      out.println("stagDB " + version() + " is up: http://" + cfg.publicHost() + ":" + server.port());
+      out.println("stagDB " + version() + " is up: " + (cfg.tls() ? "https" : "http") + "://" + cfg.publicHost() + ":"
+          + server.port());
       ApiKeys keys = server.engine().apiKeys();
       if (keys.list().stream().noneMatch(ApiKey::active)) {
         ApiKeys.Issued admin = keys.issue("first-start admin", ApiKey.Scope.ADMIN);
@@ -161,7 +168,7 @@ public final class StagDbCli implements Runnable {
       ConfigOptions config = new ConfigOptions();
       @Option(names = "--name", required = true, description = "what the key is for")
       String name;
-      @Option(names = "--scope", defaultValue = "standard", description = "admin or standard (default: standard)")
+      @Option(names = "--scope", defaultValue = "standard", description = "admin, standard or metrics (a scraper: GET /metrics only; default: standard)")
       String scope;
       @CommandLine.Spec
       CommandLine.Model.CommandSpec spec;
@@ -172,7 +179,7 @@ public final class StagDbCli implements Runnable {
         try {
           parsed = ApiKey.Scope.valueOf(scope.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-          throw new CommandLine.ParameterException(spec.commandLine(), "--scope must be admin or standard");
+          throw new CommandLine.ParameterException(spec.commandLine(), "--scope must be admin, standard or metrics");
         }
         ApiKeys.Issued issued = withKeys(config, keys -> keys.issue(name, parsed));
         spec.commandLine().getOut().println(issued.token());
@@ -271,6 +278,23 @@ public final class StagDbCli implements Runnable {
         }
         out.println("      " + free + " of " + (cfg.ports().last() - cfg.ports().first() + 1) + " ports free");
       }, "widen ports.first..ports.last or free some ports"));
+      if (cfg.tls()) {
+        results.add(check(out, "TLS certificate " + cfg.tlsCertificate(), () -> {
+          java.security.cert.X509Certificate leaf = new TlsFiles(cfg.tlsCertificate(), cfg.tlsPrivateKey()).verify();
+          java.time.Instant now = java.time.Instant.now();
+          java.time.Instant until = leaf.getNotAfter().toInstant();
+          if (until.isBefore(now)) {
+            throw new IllegalStateException("expired on " + until);
+          }
+          if (leaf.getNotBefore().toInstant().isAfter(now)) {
+            throw new IllegalStateException("not valid before " + leaf.getNotBefore().toInstant());
+          }
+          long days = java.time.Duration.between(now, until).toDays();
+          out.println("      " + leaf.getSubjectX500Principal().getName() + ", valid until " + until + " (" + days
+              + " days" + (days < 21 ? ": renew it soon" : "") + ")");
+        }, "renew it (certbot renew, or a new certificate as docs/install-ubuntu.md shows); the server takes the new "
+            + "files within 5 s, no restart"));
+      }
       boolean ok = results.stream().allMatch(b -> b);
       out.println(ok ? "all checks passed" : "some checks failed: see the fixes above");
       return ok ? 0 : 1;

@@ -43,6 +43,8 @@ public final class ConfigLoader {
   public static final List<Key> KEYS = List.of(
       key("api.host", "0.0.0.0", "address the REST API listens on"),
       key("api.port", "8080", "port of the REST API"),
+      key("api.tls.certificate", "", "PEM certificate (its chain after it) to serve HTTPS with; read again when it changes (empty: plain HTTP)"),
+      key("api.tls.privateKey", "", "PEM private key of api.tls.certificate (PKCS#8, RSA or EC), readable by stagDB only"),
       new Key("api.publicHost", c -> hostName(), "host name put in connection details and URLs (default: this machine's name)"),
       key("dataDir", "/var/lib/stagdb", "data directory: catalog (catalog.db, mode 0600) and mounts"),
       key("zfs.root", "stagdb/databases", "ZFS dataset under which every volume lives; nothing outside it is touched"),
@@ -240,7 +242,7 @@ public final class ConfigLoader {
         duration("readyTimeout"), duration("shutdownTimeout"), duration("operations.lockWait"),
         (int) Math.min(64, positive("operations.backgroundThreads")), duration("ttl.max"),
         bool("webhooks.allowPrivateNetworks"), count("standby.perSnapshot", 8), duration("standby.idle"),
-        count("standby.maxPerSnapshot", 64));
+        count("standby.maxPerSnapshot", 64), tls("api.tls.certificate"), tls("api.tls.privateKey"));
   }
 
   private Resources resources(String prefix) {
@@ -253,6 +255,25 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw invalid(prefix + ".*", "positive sizes");
     }
+  }
+
+  /** A TLS file: empty for none; else it must exist, and both or neither be set. */
+  private Path tls(String key) {
+    String cert = get("api.tls.certificate").trim();
+    String privateKey = get("api.tls.privateKey").trim();
+    if (cert.isEmpty() != privateKey.isEmpty()) {
+      throw invalid(cert.isEmpty() ? "api.tls.certificate" : "api.tls.privateKey",
+          "set together with " + (cert.isEmpty() ? "api.tls.privateKey" : "api.tls.certificate"));
+    }
+    String value = get(key).trim();
+    if (value.isEmpty()) {
+      return null;
+    }
+    Path file = Path.of(value);
+    if (!java.nio.file.Files.isReadable(file)) {
+      throw invalid(key, "a readable PEM file (" + file + " is not)");
+    }
+    return file;
   }
 
   private int port(String key) {

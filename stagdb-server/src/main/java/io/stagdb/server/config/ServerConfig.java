@@ -44,12 +44,19 @@ public record ServerConfig(
     boolean webhooksAllowPrivateNetworks,
     int standbys,
     Duration standbyIdle,
-    int standbyMax) {
+    int standbyMax,
+    Path tlsCertificate,
+    Path tlsPrivateKey) {
 
   public ServerConfig {
     containerLabels = Map.copyOf(containerLabels);
     images = Map.copyOf(images);
     webhookBackoff = List.copyOf(webhookBackoff);
+  }
+
+  /** Whether the API serves HTTPS. */
+  public boolean tls() {
+    return tlsCertificate != null;
   }
 
   /** The catalog file, in the data directory. */

@@ -24,9 +24,10 @@ class ArchitectureTest {
   private static final String HTTP = "io.stagdb.http..";
   private static final String SERVER = "io.stagdb.server..";
   private static final String JUNIT = "io.stagdb.junit..";
+  private static final String CLI = "io.stagdb.cli..";
   /** Every package a rule below is about. */
   private static final List<String> RULE_PACKAGES = List.of("io.stagdb.domain", "io.stagdb.zfs", "io.stagdb.docker",
-      "io.stagdb.http", "io.stagdb.server");
+      "io.stagdb.http", "io.stagdb.server", "io.stagdb.cli");
 
   private static JavaClasses production;
 
@@ -60,7 +61,15 @@ class ArchitectureTest {
   void adaptersDoNotKnowEachOther() {
     check(noClasses().that().resideInAPackage(ZFS).should().dependOnClassesThat().resideInAnyPackage(DOCKER, HTTP, SERVER, JUNIT));
     check(noClasses().that().resideInAPackage(DOCKER).should().dependOnClassesThat().resideInAnyPackage(ZFS, HTTP, SERVER, JUNIT));
-    check(noClasses().that().resideInAPackage(HTTP).should().dependOnClassesThat().resideInAnyPackage(ZFS, DOCKER, SERVER, JUNIT));
+    check(noClasses().that().resideInAPackage(HTTP).should().dependOnClassesThat()
+        .resideInAnyPackage(ZFS, DOCKER, SERVER, JUNIT, CLI));
+    check(noClasses().that().resideInAnyPackage(ZFS, DOCKER).should().dependOnClassesThat().resideInAPackage(CLI));
+  }
+
+  @Test
+  void theUserCommandsTalkToAServerThroughTheClientOnly() {
+    check(classes().that().resideInAPackage(CLI).should().onlyDependOnClassesThat().resideInAnyPackage(CLI,
+        "io.stagdb.client..", "io.stagdb.api..", "picocli..", "com.fasterxml.jackson..", "java..", "javax..", "sun.misc.."));
   }
 
   @Test
@@ -77,7 +86,10 @@ class ArchitectureTest {
         .resideInAnyPackage("io.javalin..", "io.github.bucket4j.."));
     check(noClasses().that().resideOutsideOfPackage(JUNIT).should().dependOnClassesThat().resideInAnyPackage("org.junit.."));
     check(noClasses().that().resideOutsideOfPackage(SERVER).should().dependOnClassesThat()
-        .resideInAnyPackage("org.sqlite..", "picocli..", "ch.qos.logback.."));
+        .resideInAnyPackage("org.sqlite..", "ch.qos.logback.."));
+    check(noClasses().that().resideOutsideOfPackages(SERVER, CLI).should().dependOnClassesThat().resideInAPackage("picocli.."));
+    check(noClasses().that().resideOutsideOfPackages(HTTP, SERVER).should().dependOnClassesThat()
+        .resideInAnyPackage("io.micrometer..", "org.bouncycastle.."));
     check(noClasses().that().resideOutsideOfPackages(SERVER, JUNIT).should().dependOnClassesThat()
         .resideInAPackage("org.flywaydb.."));
   }

@@ -1,0 +1,232 @@
+package io.stagdb.cli;
+
+import io.stagdb.api.Dto;
+import io.stagdb.client.StagDbApiException;
+import io.stagdb.client.StagDbClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code stagdb db create|list|get|start|stop|restart|delete}. */
+@Command(name = "db", mixinStandardHelpOptions = true, description = "Databases: create, list, inspect, start, stop, delete.",
+    subcommands = {DatabaseCommands.Create.class, DatabaseCommands.ListAll.class, DatabaseCommands.Get.class,
+        DatabaseCommands.Start.class, DatabaseCommands.Stop.class, DatabaseCommands.Restart.class,
+        DatabaseCommands.Delete.class})
+final class DatabaseCommands extends CommandGroup {
+
+  /** Resources and options shared by {@code db create} and {@code branch create}. */
+  static final class ConfigOptions {
+    @Option(names = "--memory", paramLabel = "SIZE", description = "memory limit, e.g. 512m, 2g")
+    String memory;
+
+    @Option(names = "--cpu", paramLabel = "CPUS", description = "CPU limit, e.g. 0.5, 2")
+    String cpu;
+
+    @Option(names = "--storage", paramLabel = "SIZE", description = "storage quota, e.g. 10g")
+    String storage;
+
+    Dto.Config config(Integer port, Map<String, String> env, List<String> initScripts) {
+      if (memory == null && cpu == null && storage == null && port == null && (env == null || env.isEmpty())
+          && (initScripts == null || initScripts.isEmpty())) {
+        return null;
+      }
+      return new Dto.Config(memory, cpu, storage, port, env == null || env.isEmpty() ? null : env,
+          initScripts == null || initScripts.isEmpty() ? null : initScripts);
+    }
+  }
+
+  @Command(name = "create", description = "Create a database and wait until it accepts connections (progress on "
+      + "standard error).")
+  static final class Create extends UserCommand {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(names = {"-t", "--type"}, required = true, paramLabel = "TYPE", description = "postgresql, mysql, mariadb or mongodb")
+    String type;
+
+    @Option(names = {"-v", "--version"}, required = true, paramLabel = "VERSION", description = "e.g. 16, 8.0, 10.11, 7.0")
+    String version;
+
+    @picocli.CommandLine.Mixin
+    ConfigOptions resources = new ConfigOptions();
+
+    @Option(names = "--port", paramLabel = "PORT", description = "host port (default: the next free one of the server's range)")
+    Integer port;
+
+    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "engine environment variable (repeatable)")
+    Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--init-script", paramLabel = "FILE", description = "SQL run once it is up (repeatable, in order)")
+    List<Path> initScripts = new ArrayList<>();
+
+    @Option(names = "--no-wait", description = "return once the server has accepted it (it is creating)")
+    boolean noWait;
+
+    @Override
+    int run(StagDbClient client, Output out) throws Exception {
+      List<String> scripts = new ArrayList<>();
+      for (Path file : initScripts) {
+        try {
+          scripts.add(Files.readString(file));
+        } catch (IOException e) {
+          throw new IllegalArgumentException("cannot read the init script " + file + ": " + e.getMessage());
+        }
+      }
+      Dto.CreateDatabase request = new Dto.CreateDatabase(name, type, version, resources.config(port, env, scripts));
+      Dto.Accepted accepted = client.createDatabaseAsync(request);
+      if (noWait) {
+        out.print(accepted, () -> out.say("creating " + name + "; follow it with: stagdb db get " + name));
+        return ExitCodes.OK;
+      }
+      Dto.Database db;
+      try (Progress progress = Progress.of(err(), "creating " + name)) {
+        String[] status = {"creating"};
+        db = progress.await(Duration.ofMillis(250), () -> {
+          Dto.Database now = client.getDatabase(name);
+          status[0] = now.status();
+          return "creating".equals(now.status()) ? null : now;
+        }, () -> status[0]);
+        if (!"running".equals(db.status())) {
+          err().println("error: " + name + " is " + db.status()
+              + (db.statusDetail() == null ? "" : ": " + db.statusDetail()));
+          return ExitCodes.SERVER;
+        }
+        Duration took = progress.elapsed();
+        Dto.Database created = db;
+        out.print(created, () -> {
+          out.say(name + " is running (" + Output.duration(took) + ")");
+          Views.database(created, out);
+        });
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true, description = "List databases and branches.")
+  static final class ListAll extends UserCommand {
+    @Option(names = "--type", paramLabel = "TYPE", description = "only this engine")
+    String type;
+
+    @Option(names = "--status", paramLabel = "STATUS", description = "only this status (creating, running, stopped, failed, "
+        + "deleting)")
+    String status;
+
+    @Option(names = "--origin", paramLabel = "SNAPSHOT", description = "only branches of this snapshot")
+    String origin;
+
+    @Override
+    int run(StagDbClient client, Output out) {
+      List<Dto.Database> all = new ArrayList<>();
+      while (true) {
+        Dto.Page<Dto.Database> page = client.listDatabases(type, status, origin, 1000, all.size());
+        all.addAll(page.items());
+        if (page.items().isEmpty() || all.size() >= page.total()) {
+          break;
+        }
+      }
+      out.print(all, () -> out.table(Views.DATABASE_COLUMNS, all.stream().map(d -> Views.row(d, out)).toList()));
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a database: status, connection, resources.")
+  static final class Get extends UserCommand {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    int run(StagDbClient client, Output out) {
+      Dto.Database db = client.getDatabase(name);
+      out.print(db, () -> Views.database(db, out));
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a stopped database.")
+  static final class Start extends UserCommand {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    int run(StagDbClient client, Output out) {
+      return changed(out, "started", Progress.of(err(), "starting " + name), () -> client.start(name));
+    }
+  }
+
+  @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a database (its data stays).")
+  static final class Stop extends UserCommand {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    int run(StagDbClient client, Output out) {
+      return changed(out, "stopped", Progress.of(err(), "stopping " + name), () -> client.stop(name));
+    }
+  }
+
+  @Command(name = "restart", mixinStandardHelpOptions = true, description = "Restart a database's engine.")
+  static final class Restart extends UserCommand {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    int run(StagDbClient client, Output out) {
+      return changed(out, "restarted", Progress.of(err(), "restarting " + name), () -> client.restart(name));
+    }
+  }
+
+  /** Runs a change with progress and prints the database it answers with. */
+  static int changed(Output out, String verb, Progress progress, java.util.function.Supplier<Dto.Database> change) {
+    Dto.Database db;
+    try (progress) {
+      db = progress.during(change);
+    }
+    out.print(db, () -> out.say(db.name() + " " + verb + " (" + Output.duration(progress.elapsed()) + "); status "
+        + db.status()));
+    return ExitCodes.OK;
+  }
+
+  @Command(name = "delete", aliases = "rm", mixinStandardHelpOptions = true,
+      description = "Delete a database; its storage goes in the background (--wait: until its name is free).")
+  static final class Delete extends UserCommand {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--cascade", description = "also delete the branches of its snapshots")
+    boolean cascade;
+
+    @Option(names = "--wait", description = "return once it is gone and its name is free")
+    boolean await;
+
+    @Override
+    int run(StagDbClient client, Output out) throws InterruptedException {
+      Dto.Database deleting = client.deleteDatabase(name, cascade);
+      if (await) {
+        try (Progress progress = Progress.of(err(), "deleting " + name)) {
+          progress.await(Duration.ofMillis(200), () -> {
+            try {
+              client.getDatabase(name);
+              return null;
+            } catch (StagDbApiException.NotFound gone) {
+              return Boolean.TRUE;
+            }
+          }, () -> "deleting");
+        }
+      }
+      out.print(deleting, () -> out.say(await ? name + " deleted; the name is free"
+          : name + " is deleting; its storage goes in the background (stagdb db get " + name + " until it is gone)"));
+      return ExitCodes.OK;
+    }
+  }
+}
