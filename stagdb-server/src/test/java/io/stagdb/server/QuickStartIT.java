@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's quick start the way a new user runs it: {@code ./stagdb serve} on a fresh data
- * directory, then the seed document's curl examples, as written, with the printed URL and key.
- * Only isolation differs from a user's run: a test port, ZFS root and container label.
+ * directory, then the seed document's curl examples, as written, with the printed URL and key, and
+ * the same through the {@code stagdb} command it installed. Only isolation differs from a user's
+ * run: a test port, ZFS root, container label and {@code STAGDB_HOME} (so no link in /usr/local/bin).
  */
 class QuickStartIT {
   private static final String PURPOSE = "quickstart";
@@ -53,12 +54,29 @@ class QuickStartIT {
     return body.isBlank() ? null : JSON.readTree(body);
   }
 
+  /** Runs the installed {@code stagdb} command with {@code STAGDB_URL} and {@code STAGDB_API_KEY}; its exit code. */
+  private static int stagdb(Path cli, String url, String key, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(cli.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("STAGDB_URL", url);
+    builder.environment().put("STAGDB_API_KEY", key);
+    Process process = builder.start();
+    process.getOutputStream().close();
+    String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).as("stagdb %s finished", args).isTrue();
+    assertThat(output).as("no key in the output").doesNotContain(key.substring(Math.max(0, key.length() - 12)));
+    return process.exitValue();
+  }
+
   @Test
   void theQuickStartCommandsWorkForANewUser() throws Exception {
     Map<String, String> settings = TestServers.settings(PURPOSE, TestServers.freePort());
     assertThat(Files.exists(Path.of(settings.get("dataDir")))).as("a fresh data directory").isFalse();
     Map<String, String> env = new LinkedHashMap<>();
     env.put("STAGDB_DATA_DIR", settings.get("dataDir"));
+    Path home = Path.of(settings.get("dataDir"), "cli");   // goes with the data directory in cleanUp
+    env.put("STAGDB_HOME", home.toString());
     List<String> command = new ArrayList<>(List.of("./stagdb", "serve"));
     settings.forEach((k, v) -> {
       if (!k.equals("dataDir")) {
@@ -97,6 +115,14 @@ class QuickStartIT {
            ResultSet rs = s.executeQuery("SELECT 1")) {
         assertThat(rs.next()).isTrue();
       }
+      // the installed command, as a user on another host would use it (URL and key from the environment)
+      Path cli = home.resolve("bin/stagdb");
+      assertThat(home.resolve(".installed-by-stagdb-serve")).exists();
+      assertThat(stagdb(cli, url, key, "branch", "create", "cli-branch", "--snapshot", "before-migration")).isZero();
+      assertThat(stagdb(cli, url, key, "db", "list", "-o", "json")).isZero();
+      assertThat(stagdb(cli, url, key, "db", "get", "no-such-db")).isEqualTo(3);
+      assertThat(stagdb(cli, url, "stagdb_kwrong_wrong", "db", "list")).isEqualTo(5);
+
       JsonNode deleting = curl(202, "-X", "DELETE", url + "/v1/databases/my-app-db?cascade=true", "-H", auth);
       assertThat(deleting.get("status").asText()).isEqualTo("deleting");   // answered at once; gone shortly
       curl(401, url + "/v1/databases");

@@ -249,14 +249,23 @@ public final class StagDbCli implements Runnable {
         return 1;
       }
       List<Boolean> results = new ArrayList<>();
-      results.add(check(out, "catalog " + cfg.catalogFile(), () -> SqliteDatabase.open(cfg.catalogFile()).close(),
+      results.add(check(out, "catalog " + cfg.catalogFile(), () -> {
+            SqliteDatabase.open(cfg.catalogFile()).close();
+            return null;
+          },
           "make " + cfg.dataDir() + " writable by this user, or set dataDir"));
       results.add(check(out, "ZFS dataset root " + cfg.zfsRoot() + " (" + cfg.zfsMode() + ")",
-          () -> ZfsVolumeStore.open(cfg.zfsRoot(), cfg.mountDir(), ZfsMode.parse(cfg.zfsMode())),
+          () -> {
+            ZfsVolumeStore.open(cfg.zfsRoot(), cfg.mountDir(), ZfsMode.parse(cfg.zfsMode()));
+            return null;
+          },
           "create the pool (sudo scripts/host-setup does, with zfs-fuse) or set zfs.root to a dataset of an existing pool"));
       DockerDatabaseRuntime[] docker = new DockerDatabaseRuntime[1];
-      results.add(check(out, "Docker engine", () -> docker[0] = DockerDatabaseRuntime.connect(new DockerSettings(
-              cfg.dockerHost(), cfg.bindAddress(), cfg.images(), cfg.containerPrefix(), Map.of(), cfg.pullImages(), false, null)),
+      results.add(check(out, "Docker engine", () -> {
+            docker[0] = DockerDatabaseRuntime.connect(new DockerSettings(cfg.dockerHost(), cfg.bindAddress(), cfg.images(),
+                cfg.containerPrefix(), Map.of(), cfg.pullImages(), false, null));
+            return null;
+          },
           "start the Docker engine (sudo scripts/host-setup does) or set docker.host"));
       if (docker[0] != null) {
         try (DockerDatabaseRuntime runtime = docker[0]) {
@@ -276,7 +285,7 @@ public final class StagDbCli implements Runnable {
         if (free == 0) {
           throw new IllegalStateException("no free port in the range");
         }
-        out.println("      " + free + " of " + (cfg.ports().last() - cfg.ports().first() + 1) + " ports free");
+        return free + " of " + (cfg.ports().last() - cfg.ports().first() + 1) + " ports free";
       }, "widen ports.first..ports.last or free some ports"));
       if (cfg.tls()) {
         results.add(check(out, "TLS certificate " + cfg.tlsCertificate(), () -> {
@@ -290,8 +299,8 @@ public final class StagDbCli implements Runnable {
             throw new IllegalStateException("not valid before " + leaf.getNotBefore().toInstant());
           }
           long days = java.time.Duration.between(now, until).toDays();
-          out.println("      " + leaf.getSubjectX500Principal().getName() + ", valid until " + until + " (" + days
-              + " days" + (days < 21 ? ": renew it soon" : "") + ")");
+          return leaf.getSubjectX500Principal().getName() + ", valid until " + until + " (" + days
+              + " days" + (days < 21 ? ": renew it soon" : "") + ")";
         }, "renew it (certbot renew, or a new certificate as docs/install-ubuntu.md shows); the server takes the new "
             + "files within 5 s, no restart"));
       }
@@ -300,10 +309,14 @@ public final class StagDbCli implements Runnable {
       return ok ? 0 : 1;
     }
 
-    private static boolean check(PrintWriter out, String what, Runnable probe, String fix) {
+    /** Runs {@code probe}; prints "ok" and the detail it returns (if any) under it, or the failure and its fix. */
+    private static boolean check(PrintWriter out, String what, java.util.function.Supplier<String> probe, String fix) {
       try {
-        probe.run();
+        String detail = probe.get();
         report(out, what, null, null);
+        if (detail != null) {
+          out.println("      " + detail);
+        }
         return true;
       } catch (RuntimeException e) {
         report(out, what, e.getMessage(), fix);
