@@ -1,6 +1,7 @@
 package io.stagdb.docker;
 
 import io.stagdb.domain.error.InfrastructureException;
+import io.stagdb.domain.port.out.VolumeIo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,10 @@ final class DataDirectory {
    * already is); for a MongoDB replica set, writes its key file once. Returns the directory.
    */
   static Path prepare(Path volume, EngineProfile profile, boolean mongoReplicaSet) {
+    return VolumeIo.within("preparing " + volume, () -> prepareNow(volume, profile, mongoReplicaSet));
+  }
+
+  private static Path prepareNow(Path volume, EngineProfile profile, boolean mongoReplicaSet) {
     Path data = volume.resolve(ENGINE_FILES);
     try {
       if (!Files.isDirectory(volume)) {

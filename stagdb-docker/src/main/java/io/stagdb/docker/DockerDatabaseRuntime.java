@@ -18,6 +18,7 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.stagdb.domain.error.ConflictException;
 import io.stagdb.domain.error.InfrastructureException;
+import io.stagdb.domain.port.out.VolumeIo;
 import io.stagdb.domain.error.NotFoundException;
 import io.stagdb.domain.model.Credentials;
 import io.stagdb.domain.model.DatabaseId;
@@ -317,12 +318,14 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       if (running && !halted(f, null)) {
         return;   // the engine runs
       }
-      try {
-        java.nio.file.Files.deleteIfExists(f.files().resolve(EngineProfile.HALTED));
-        java.nio.file.Files.write(f.files().resolve(EngineProfile.RESUME), new byte[0]);
-      } catch (java.io.IOException e) {
-        throw new InfrastructureException("cannot resume the engine of " + f.name() + ": " + e.getMessage(), e);
-      }
+      VolumeIo.within("resuming the engine of " + f.name(), () -> {
+        try {
+          java.nio.file.Files.deleteIfExists(f.files().resolve(EngineProfile.HALTED));
+          return java.nio.file.Files.write(f.files().resolve(EngineProfile.RESUME), new byte[0]);
+        } catch (java.io.IOException e) {
+          throw new InfrastructureException("cannot resume the engine of " + f.name() + ": " + e.getMessage(), e);
+        }
+      });
       if (running) {
         try {
           // the supervisor looks for the marker when woken (else within its nap of 200 ms)
@@ -344,7 +347,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
    */
   private boolean halted(Facts f, InspectContainerResponse inspected) {
     if (f.files() != null) {
-      return java.nio.file.Files.exists(f.files().resolve(EngineProfile.HALTED));
+      return haltMarked(f.files());
     }
     return !engineRuns(inspected == null ? inspectById(f.container()) : inspected);
   }
@@ -352,7 +355,11 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   /** A running restartable container with its engine halted: its marker, or (files elsewhere) the process list. */
   private boolean isHeld(InspectContainerResponse inspected) {
     Path files = filesOf(inspected);
-    return files != null ? java.nio.file.Files.exists(files.resolve(EngineProfile.HALTED)) : !engineRuns(inspected);
+    return files != null ? haltMarked(files) : !engineRuns(inspected);
+  }
+
+  private static boolean haltMarked(Path files) {
+    return VolumeIo.within("looking for " + EngineProfile.HALTED, () -> java.nio.file.Files.exists(files.resolve(EngineProfile.HALTED)));
   }
 
   private static boolean isRestartable(InspectContainerResponse inspected) {

@@ -200,9 +200,20 @@ final class ZfsCli implements Zfs {
     } catch (IOException e) {
       throw new InfrastructureException("zfs " + args.get(0) + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
+      // A zfs command cut short can leave zfs-fuse half-way through a mount or an unmount (seen: the file
+      // system then answered nothing more). Let it finish, within its timeout, then report the interrupt.
+      boolean finished = false;
+      try {
+        finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException again) {
+        // give up waiting
+      }
+      if (!finished) {
+        process.destroyForcibly();
+      }
       Thread.currentThread().interrupt();
-      process.destroyForcibly();
-      throw new InfrastructureException("interrupted while running zfs " + args.get(0), e);
+      throw new InfrastructureException("interrupted while running zfs " + args.get(0)
+          + (finished ? " (it finished with exit code " + process.exitValue() + ")" : ""), e);
     }
   }
 

@@ -3,6 +3,7 @@ package io.stagdb.zfs;
 import io.stagdb.domain.error.InvalidRequestException;
 import io.stagdb.domain.port.out.VolumeInfo;
 import io.stagdb.domain.port.out.VolumeStore;
+import io.stagdb.domain.port.out.VolumeIo;
 import io.stagdb.domain.port.out.VolumeUsage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,8 +78,7 @@ public final class ZfsVolumeStore implements VolumeStore {
 
   @Override
   public Path create(String volume, long quotaBytes) {
-    zfs.create(dataset(volume), volumeProperties(volume, quotaBytes));
-    return mountPath(volume);
+    return mounting(volume, () -> zfs.create(dataset(volume), volumeProperties(volume, quotaBytes)));
   }
 
   @Override
@@ -88,20 +88,32 @@ public final class ZfsVolumeStore implements VolumeStore {
 
   @Override
   public Path clone(String sourceVolume, String snapshot, String targetVolume, long quotaBytes) {
-    zfs.clone(snapshotName(sourceVolume, snapshot), dataset(targetVolume), volumeProperties(targetVolume, quotaBytes));
-    return mountPath(targetVolume);
+    return mounting(targetVolume, () -> zfs.clone(snapshotName(sourceVolume, snapshot), dataset(targetVolume),
+        volumeProperties(targetVolume, quotaBytes)));
   }
 
   @Override
   public void rollback(String volume, String snapshot) {
-    zfs.rollback(snapshotName(volume, snapshot));
+    mounting(volume, () -> zfs.rollback(snapshotName(volume, snapshot)));
+  }
+
+  /** Runs a command that (re)mounts {@code volume}, then has its mount answer a first request: see {@link VolumeIo}. */
+  private Path mounting(String volume, Runnable command) {
+    Path path = mountPath(volume);
+    return VolumeIo.transition("mounting " + path, () -> {
+      command.run();
+      return path;
+    }, () -> Files.isDirectory(path));
   }
 
   @Override
   public void destroy(String volume, boolean cascade) {
     String dataset = dataset(volume);
     List<String> before = cascade ? volumeNames() : List.of(volume);
-    zfs.destroy(dataset, cascade);
+    VolumeIo.transition("destroying " + dataset, () -> {
+      zfs.destroy(dataset, cascade);
+      return null;
+    }, null);
     List<String> after = cascade ? volumeNames() : List.of();
     before.stream().filter(v -> !after.contains(v)).forEach(this::removeMountDirectory);
   }
@@ -192,8 +204,7 @@ public final class ZfsVolumeStore implements VolumeStore {
 
   @Override
   public Path mount(String volume) {
-    zfs.mount(dataset(volume));
-    return mountPath(volume);
+    return mounting(volume, () -> zfs.mount(dataset(volume)));
   }
 
   @Override

@@ -163,7 +163,10 @@ public final class TestHost {
       throw new IllegalArgumentException("refusing to destroy " + dataset + ": not a test run's or benchmark's dataset");
     }
     List<String> mountpoints = exec(List.of("zfs", "get", "-H", "-r", "-o", "value", "mountpoint", dataset)).lines();
-    for (int attempt = 0; attempt < 25; attempt++) {
+    // zfs-fuse stays busy for a while after an unmount that was cut short (a server stopped mid-delete),
+    // longer on a loaded host: retry for up to a minute
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (System.nanoTime() < deadline) {
       List<String> children = new ArrayList<>(exec(List.of("zfs", "list", "-H", "-o", "name", "-r", dataset)).lines());
       java.util.Collections.reverse(children);
       children.forEach(child -> exec(List.of("zfs", "unmount", "-f", child)));
@@ -176,7 +179,8 @@ public final class TestHost {
       }
       sleep(200);
     }
-    throw new IllegalStateException("could not destroy " + dataset);
+    throw new IllegalStateException("could not destroy " + dataset + " within a minute: "
+        + exec(List.of("zfs", "destroy", "-R", "-f", dataset)).stderr().strip());
   }
 
   /**

@@ -1,0 +1,62 @@
+package io.stagdb.domain.port.out;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stagdb.domain.error.InfrastructureException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class VolumeIoTest {
+  @Test
+  void aCallThatNeverReturnsFailsAtTheDeadlineWithAClearError() {
+    CountDownLatch never = new CountDownLatch(1);
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> VolumeIo.within(Duration.ofMillis(300), "preparing /v/db-1", () -> never.await(1, TimeUnit.HOURS)))
+        .isInstanceOf(InfrastructureException.class)
+        .hasMessageContaining("did not answer within 300 ms while preparing /v/db-1")
+        .hasMessageContaining("wedged");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(300), Duration.ofSeconds(5));
+  }
+
+  @Test
+  void resultsAndFailuresOfTheWorkPassThrough() {
+    assertThat(VolumeIo.within("reading", () -> 42)).isEqualTo(42);
+    assertThatThrownBy(() -> VolumeIo.within("reading", () -> {
+      throw new InfrastructureException("volume directory /v does not exist");
+    })).isInstanceOf(InfrastructureException.class).hasMessage("volume directory /v does not exist");
+    assertThatThrownBy(() -> VolumeIo.within("reading", () -> {
+      throw new IOException("Transport endpoint is not connected");
+    })).isInstanceOf(InfrastructureException.class).hasMessage("reading: Transport endpoint is not connected");
+  }
+
+  @Test
+  void fileAccessWaitsForATransitionToEndAndItsFirstRequest() throws Exception {
+    CountDownLatch inTransition = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    java.util.List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    Thread mounting = new Thread(() -> VolumeIo.transition("mounting /v/db-2", () -> {
+      inTransition.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      order.add("mounted");
+      return null;
+    }, () -> order.add("first request")));
+    mounting.start();
+    assertThat(inTransition.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread reading = new Thread(() -> VolumeIo.within("reading /v/db-1", () -> order.add("read")));
+    reading.start();
+    Thread.sleep(200);
+    assertThat(order).as("the read waits while the file system changes").isEmpty();
+    release.countDown();
+    mounting.join(10_000);
+    reading.join(10_000);
+    assertThat(order).containsExactly("mounted", "first request", "read");
+  }
+}
