@@ -128,11 +128,7 @@ public final class ConcurrentCampaign implements AutoCloseable {
   // ---- a round --------------------------------------------------------------------------------
 
   private void round(int round, FaultCampaign.Fault fault) throws Exception {
-    if (round == 1) {
-      for (String source : SOURCES) {   // something to branch from before the first fault
-        create(source);
-      }
-    }
+    populate(round);
     ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
     List<Future<?>> work = new ArrayList<>();
     long roundSeed = random.nextLong();
@@ -165,6 +161,34 @@ public final class ConcurrentCampaign implements AutoCloseable {
       } catch (Exception e) {
         violations.add("round " + round + ": a client failed: " + e.getCause());
       }
+    }
+  }
+
+  /**
+   * Before each round, the sources and one snapshot exist again (the last round may have deleted
+   * them), so that the round's operations find names to work on rather than mostly answering 404.
+   */
+  private void populate(int round) {
+    for (String source : SOURCES) {
+      try {
+        client.getDatabase(source);
+      } catch (StagDbApiException.NotFound gone) {
+        ignoreConflicts(() -> create(source));
+      }
+    }
+    String snapshot = SNAPSHOTS.get(round % SNAPSHOTS.size());
+    try {
+      client.getSnapshot(snapshot);
+    } catch (StagDbApiException.NotFound gone) {
+      ignoreConflicts(() -> client.createSnapshot(SOURCES.get(round % SOURCES.size()), snapshot));
+    }
+  }
+
+  private static void ignoreConflicts(Runnable request) {
+    try {
+      request.run();
+    } catch (StagDbApiException.Conflict | StagDbApiException.ServerError e) {
+      // a database left failed or busy by the last fault: the round works with what there is
     }
   }
 

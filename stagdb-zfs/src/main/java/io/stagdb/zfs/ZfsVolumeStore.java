@@ -122,8 +122,36 @@ public final class ZfsVolumeStore implements VolumeStore {
     return list().stream().filter(i -> !i.isSnapshot()).map(VolumeInfo::volume).toList();
   }
 
+  @Override
+  public List<String> strayMountDirectories() {
+    if (!Files.isDirectory(mountDir)) {
+      return List.of();
+    }
+    List<String> volumes = volumeNames();
+    List<String> stray = new ArrayList<>();
+    try (var dirs = Files.list(mountDir)) {
+      for (Path dir : (Iterable<Path>) dirs::iterator) {
+        String name = dir.getFileName().toString();
+        if (KEY.matcher(name).matches() && !volumes.contains(name) && Files.isDirectory(dir)
+            && VolumeIo.within("looking into " + dir, () -> isEmpty(dir))) {
+          stray.add(name);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("could not look for stray mount directories in {}: {}", mountDir, e.getMessage());
+    }
+    return stray;
+  }
+
+  private static boolean isEmpty(Path dir) throws IOException {
+    try (var entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
+    }
+  }
+
   /** ZFS leaves a destroyed filesystem's empty mount-point directory behind; remove it. */
-  private void removeMountDirectory(String volume) {
+  @Override
+  public void removeMountDirectory(String volume) {
     try {
       Files.deleteIfExists(mountPath(volume));
     } catch (IOException e) {

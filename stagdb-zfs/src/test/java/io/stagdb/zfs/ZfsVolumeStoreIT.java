@@ -45,6 +45,25 @@ class ZfsVolumeStoreIT extends VolumeStoreContract {
   }
 
   @Test
+  void anEmptyMountDirectoryOfAVolumeThatIsGoneIsStrayAndRemovable() throws IOException {
+    String gone = newVolume();
+    String live = newVolume();
+    store.create(gone, 64L << 20);
+    store.create(live, 64L << 20);
+    store.destroy(gone, false);
+    assertThat(store.mountPath(gone)).doesNotExist();   // removed right after the destroy
+    Files.createDirectories(store.mountPath(gone));      // as a destroy whose removal failed leaves it
+    Path notEmpty = Files.createDirectories(store.mountPath(newVolume()).resolve("data"));
+    assertThat(store.strayMountDirectories()).containsExactly(gone);   // not the live volume's, not a non-empty one
+    store.removeMountDirectory(gone);
+    assertThat(store.mountPath(gone)).doesNotExist();
+    assertThat(store.strayMountDirectories()).isEmpty();
+    Files.delete(notEmpty);
+    Files.delete(notEmpty.getParent());
+    store.destroy(live, false);
+  }
+
+  @Test
   void theQuotaIsEnforcedByZfs() throws IOException {
     String v = newVolume();
     Path data = store.create(v, 64L << 20);   // 64 MiB

@@ -35,7 +35,9 @@ public record ReconcileReport(boolean dryRun, List<Action> actions) {
     /** A volume no database owns: destroyed when configured to. */
     ORPHAN_VOLUME,
     /** A volume snapshot the catalog does not know: destroyed when configured to. */
-    ORPHAN_SNAPSHOT
+    ORPHAN_SNAPSHOT,
+    /** An empty mount directory whose volume is gone (its removal after a destroy failed): removed. */
+    STRAY_MOUNT_DIRECTORY
   }
 
   /**

@@ -170,6 +170,10 @@ public final class Reconciler {
         }
       }
     }
+    for (String stray : p.volumes.strayMountDirectories()) {   // empty, and no volume of any owner: ours to tidy
+      actions.add(act(dryRun, Kind.STRAY_MOUNT_DIRECTORY, stray, "empty mount directory of a volume that is gone",
+          () -> p.volumes.removeMountDirectory(stray)));
+    }
   }
 
   private void undoCreate(Database database) {

@@ -60,4 +60,16 @@ public interface VolumeStore {
    * empty database, so every container start goes through here.
    */
   Path mount(String volume);
+
+  /**
+   * Empty mount directories whose volume is gone: what a destroy leaves when removing its mount
+   * point failed or was cut short (the store removes it right after a destroy otherwise).
+   */
+  default List<String> strayMountDirectories() {
+    return List.of();
+  }
+
+  /** Removes the mount directory of a volume that is gone, if it is empty. */
+  default void removeMountDirectory(String volume) {
+  }
 }
