@@ -1,5 +1,16 @@
 package io.stagdb.http;
 
+import static io.stagdb.http.Params.booleanParam;
+import static io.stagdb.http.Params.cascade;
+import static io.stagdb.http.Params.databaseName;
+import static io.stagdb.http.Params.instantOrAgo;
+import static io.stagdb.http.Params.intParam;
+import static io.stagdb.http.Params.page;
+import static io.stagdb.http.Params.resources;
+import static io.stagdb.http.Params.snapshotName;
+import static io.stagdb.http.Params.status;
+import static io.stagdb.http.Params.waitRequested;
+
 import io.github.bucket4j.ConsumptionProbe;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +32,6 @@ import io.stagdb.domain.model.DatabaseStatus;
 import io.stagdb.domain.model.Engine;
 import io.stagdb.domain.model.EngineVersion;
 import io.stagdb.domain.model.Quantities;
-import io.stagdb.domain.model.ResourceRequest;
 import io.stagdb.domain.model.Snapshot;
 import io.stagdb.domain.model.SnapshotId;
 import io.stagdb.domain.model.SnapshotName;
@@ -39,7 +49,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -381,16 +390,6 @@ public final class StagDbHttpApi implements AutoCloseable {
     ctx.json(new Dto.Page<>(items, webhooks.countDeliveries(id), offset, limit));
   }
 
-  /**
-   * One shape for every list: {@code {items, total, offset, limit}}, the page that {@code limit}
-   * (1-1000, default 100) and {@code offset} ask for; only the page's items are rendered.
-   */
-  private static <T, V> Dto.Page<V> page(Context ctx, List<T> all, java.util.function.Function<T, V> view) {
-    int limit = intParam(ctx, "limit", 100, 1, 1000);
-    int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-    return new Dto.Page<>(all.stream().skip(offset).limit(limit).map(view).toList(), all.size(), offset, limit);
-  }
-
   private void getDatabase(Context ctx) {
     ctx.json(view(stagDb.get(databaseName(ctx))));
   }
@@ -552,71 +551,6 @@ public final class StagDbHttpApi implements AutoCloseable {
   private static final class ParsedBodyFailure extends RuntimeException {
     ParsedBodyFailure(IOException cause) {
       super(cause.getMessage(), cause, false, false);
-    }
-  }
-
-  private static ResourceRequest resources(Dto.Config config) {
-    return new ResourceRequest(config.memory(), config.cpu(), config.storage());
-  }
-
-  private static DatabaseName databaseName(Context ctx) {
-    return DatabaseName.of("name", ctx.pathParam("name"));
-  }
-
-  private static SnapshotName snapshotName(Context ctx) {
-    return SnapshotName.of("name", ctx.pathParam("name"));
-  }
-
-  private static boolean cascade(Context ctx) {
-    return booleanParam(ctx, "cascade", false);
-  }
-
-  private static boolean waitRequested(Context ctx) {
-    return booleanParam(ctx, "wait", true);
-  }
-
-  private static boolean booleanParam(Context ctx, String name, boolean fallback) {
-    String value = ctx.queryParam(name);
-    if (value == null) {
-      return fallback;
-    }
-    return switch (value.toLowerCase(Locale.ROOT)) {
-      case "true", "1", "yes" -> true;
-      case "false", "0", "no" -> false;
-      default -> throw new InvalidRequestException(name, "must be true or false");
-    };
-  }
-
-  private static int intParam(Context ctx, String name, int fallback, int min, int max) {
-    String value = ctx.queryParam(name);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(value);
-      if (n < min || n > max) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new InvalidRequestException(name, "must be a whole number from " + min + " to " + max);
-    }
-  }
-
-  private static DatabaseStatus status(String value) {
-    try {
-      return DatabaseStatus.valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException("status", "must be one of creating, running, stopped, failed, deleting");
-    }
-  }
-
-  /** An ISO-8601 instant, or a duration meaning "that long ago". */
-  private static Instant instantOrAgo(String field, String text) {
-    try {
-      return Instant.parse(text);
-    } catch (DateTimeParseException notAnInstant) {
-      return Instant.now().minus(Quantities.parseDuration(field, text));
     }
   }
 

@@ -48,6 +48,8 @@ public final class BranchPathBenchmark {
     settings.put("resources.default.storage", "8g");
     settings.put("resources.default.memory", "1g");
     settings.remove("standby.perSnapshot");   // the default a user gets (TestServers turns them off)
+    // each fresh snapshot's first branch leaves a standby behind: more databases than a test's 50 ports
+    settings.put("ports.last", Integer.toString(Integer.parseInt(settings.get("ports.first")) + 199));
     StagDbServer server = StagDbServer.start(ConfigLoader.load(null, Map.of(), settings), "bench");
     try {
       key = server.engine().apiKeys().issue("bench", ApiKey.Scope.ADMIN).token();
