@@ -83,9 +83,7 @@ final class ContextCommands extends CommandGroup {
     @Override
     public Integer call() {
       Contexts.File file = contexts.read();
-      if (!file.contexts().containsKey(name)) {
-        throw new IllegalArgumentException("no context '" + name + "'; known: " + file.contexts().keySet());
-      }
+      file.require(name);
       contexts.write(new Contexts.File(name, file.contexts()));
       say("current context: " + name);
       return ExitCodes.OK;
@@ -115,10 +113,9 @@ final class ContextCommands extends CommandGroup {
     @Override
     public Integer call() {
       Contexts.File file = contexts.read();
+      file.require(name);
       Map<String, Contexts.Context> all = new TreeMap<>(file.contexts());
-      if (all.remove(name) == null) {
-        throw new IllegalArgumentException("no context '" + name + "'");
-      }
+      all.remove(name);
       contexts.write(new Contexts.File(name.equals(file.current()) ? null : file.current(), all));
       say("context " + name + " removed");
       return ExitCodes.OK;

@@ -41,6 +41,16 @@ final class Contexts {
     File {
       contexts = contexts == null ? new TreeMap<>() : new TreeMap<>(contexts);
     }
+
+    /** The context of that name, or bad input naming the known ones. */
+    Context require(String name) {
+      Context context = contexts.get(name);
+      if (context == null) {
+        throw new IllegalArgumentException("no context '" + name + "'; known: " + contexts.keySet()
+            + " (stagdb context add NAME --url URL)");
+      }
+      return context;
+    }
   }
 
   private final Path path;

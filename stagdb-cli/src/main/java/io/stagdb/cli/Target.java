@@ -54,11 +54,7 @@ final class Target {
     String chosen = context != null ? context : env.get("STAGDB_CONTEXT");
     Contexts.Context ctx = null;
     if (chosen != null) {
-      ctx = file.contexts().get(chosen);
-      if (ctx == null) {
-        throw new IllegalArgumentException("no context '" + chosen + "'; known: " + file.contexts().keySet()
-            + " (stagdb context add NAME --url URL)");
-      }
+      ctx = file.require(chosen);
     }
     boolean explicit = context != null;
     Contexts.Context current = ctx != null ? ctx : file.current() == null ? null : file.contexts().get(file.current());

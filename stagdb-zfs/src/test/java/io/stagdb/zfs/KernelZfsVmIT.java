@@ -30,6 +30,16 @@ class KernelZfsVmIT {
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   private static final Path SHARE = TestHost.mountDirFor("zfs-vm");
   private static final Duration BOUND = Duration.ofMinutes(10);
+  /**
+   * The start of every guest script: the module loaded, and pool {@code tank} (no mountpoint) on the
+   * fresh second disk, partitioned first (without udev, a whole-disk pool waits 35 s and fails).
+   */
+  static final String POOL_TANK = String.join("\n",
+      "set -eu",
+      "modprobe zfs",
+      "printf 'label: gpt\\n,,\\n' | sfdisk -q /dev/vdb",
+      "for i in $(seq 50); do [ -b /dev/vdb1 ] && break; sleep 0.1; done",
+      "zpool create -f -m none tank /dev/vdb1");
 
   static Path shareDir() {
     return SHARE;
@@ -128,14 +138,9 @@ class KernelZfsVmIT {
   @Test
   void theZfsTestsPassOnKernelOpenZfsInNativeAndCliMode() throws Exception {
     Path vm = vm();
-    String script = String.join("\n",
-        "set -eu",
-        "modprobe zfs",
+    String script = String.join("\n", POOL_TANK,
         "echo \"kernel $(uname -r), zfs $(cat /sys/module/zfs/version)\"",
         "test -c /dev/zfs",
-        "printf 'label: gpt\\n,,\\n' | sfdisk -q /dev/vdb",
-        "for i in $(seq 50); do [ -b /dev/vdb1 ] && break; sleep 0.1; done",
-        "zpool create -f -m none tank /dev/vdb1",
         "export STAGDB_TEST_POOL=tank STAGDB_REQUIRE_INFRA=true",
         "java -XX:TieredStopAtLevel=1 -cp '" + guestClasspath() + "' io.stagdb.zfs.VmTests " + String.join(" ", GUEST_TESTS),
         "");

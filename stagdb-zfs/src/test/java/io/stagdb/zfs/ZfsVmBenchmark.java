@@ -10,12 +10,7 @@ public final class ZfsVmBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    String script = String.join("\n",
-        "set -eu",
-        "modprobe zfs",
-        "printf 'label: gpt\\n,,\\n' | sfdisk -q /dev/vdb",
-        "for i in $(seq 50); do [ -b /dev/vdb1 ] && break; sleep 0.1; done",
-        "zpool create -f -m none tank /dev/vdb1",
+    String script = String.join("\n", KernelZfsVmIT.POOL_TANK,
         "echo \"- kernel $(uname -r), OpenZFS $(cat /sys/module/zfs/version)\" > /share/versions",
         "java -cp '" + KernelZfsVmIT.guestClasspath() + "' io.stagdb.zfs.ZfsBackendRace tank " + (args.length > 0 ? args[0] : "20"),
         "");
