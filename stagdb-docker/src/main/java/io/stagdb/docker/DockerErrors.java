@@ -33,12 +33,31 @@ final class DockerErrors {
     });
   }
 
-  /** Like {@link #call(String, Runnable)}, with "not modified" meaning it was already so. */
+  /**
+   * Like {@link #call(String, Runnable)}, with "not modified" meaning it was already so. Right after
+   * the engine restarted, containerd can still hold a dead container's task for a few seconds and a
+   * start answers 500 "task … already exists" (seen in the concurrent fault campaign): that is
+   * tried again, for up to 5 s.
+   */
   static void idempotent(String what, Runnable action) {
-    try {
-      call(what, action);
-    } catch (NotModifiedException alreadySo) {
-      // started or stopped already
+    for (int attempt = 1; ; attempt++) {
+      try {
+        call(what, action);
+        return;
+      } catch (NotModifiedException alreadySo) {
+        return;   // started or stopped already
+      } catch (InfrastructureException e) {
+        String message = String.valueOf(e.getMessage());
+        if (attempt >= 10 || !(message.contains("task ") && message.contains("already exists"))) {
+          throw e;
+        }
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
     }
   }
 
