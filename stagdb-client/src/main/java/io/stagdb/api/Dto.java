@@ -1,6 +1,7 @@
 package io.stagdb.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.List;
 import java.util.Map;
@@ -119,5 +120,16 @@ public final class Dto {
   }
 
   public record Health(String status, String version) {
+  }
+
+  /** What a new database may be: engine versions with their images, resource bounds, the longest TTL. */
+  public record Capabilities(List<EngineImage> engines, ResourceBounds resources, String ttlMax) {
+  }
+
+  /** {@code available}: the image is on the server's host, or the server may pull it. */
+  public record EngineImage(String type, String version, String image, boolean available) {
+  }
+
+  public record ResourceBounds(Resources min, Resources max, @JsonProperty("default") Resources defaults) {
   }
 }

@@ -23,6 +23,7 @@ import io.stagdb.domain.error.NotFoundException;
 import io.stagdb.domain.model.Credentials;
 import io.stagdb.domain.model.DatabaseId;
 import io.stagdb.domain.model.Engine;
+import io.stagdb.domain.model.EngineImage;
 import io.stagdb.domain.model.EngineVersion;
 import io.stagdb.domain.port.out.ContainerSpec;
 import io.stagdb.domain.port.out.ContainerState;
@@ -123,6 +124,11 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     return DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
         .dockerHost(config.getDockerHost()).sslConfig(config.getSSLConfig()).maxConnections(maxConnections)
         .connectionTimeout(Duration.ofSeconds(5)).responseTimeout(responseTimeout).build());
+  }
+
+  @Override
+  public List<EngineImage> images() {
+    return images.all();
   }
 
   @Override

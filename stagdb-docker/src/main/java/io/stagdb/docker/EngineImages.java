@@ -5,6 +5,8 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.PullResponseItem;
 import io.stagdb.domain.error.InfrastructureException;
 import io.stagdb.domain.error.NotFoundException;
+import io.stagdb.domain.model.Engine;
+import io.stagdb.domain.model.EngineImage;
 import io.stagdb.domain.model.EngineVersion;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -67,6 +69,22 @@ final class EngineImages {
       throw new InfrastructureException("interrupted while pulling " + profile.image(), e);
     }
     present.add(profile.image());
+  }
+
+  /** Every supported engine version's image (after overrides); available when on this host or pulling is on. */
+  List<EngineImage> all() {
+    List<EngineImage> all = new ArrayList<>();
+    for (Engine engine : Engine.values()) {
+      for (String version : engine.versions()) {
+        EngineProfile profile = profile(new EngineVersion(engine, version));
+        boolean here = present.contains(profile.image()) || exists(profile.image());
+        if (here) {
+          present.add(profile.image());
+        }
+        all.add(new EngineImage(profile.engine(), profile.image(), here || pull));
+      }
+    }
+    return all;
   }
 
   /** The images of {@code engines} (after overrides) that are not on this host, e.g. for {@code doctor}. */

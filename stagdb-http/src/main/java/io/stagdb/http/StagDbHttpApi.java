@@ -118,6 +118,7 @@ public final class StagDbHttpApi implements AutoCloseable {
         new Route(HandlerType.GET, "/healthz", null, ctx -> ctx.json(new Dto.Health("ok", settings.version()))),
         new Route(HandlerType.GET, "/metrics", ApiKey.Scope.METRICS, this::metrics),
         new Route(HandlerType.GET, "/v1/openapi.json", std, this::openApi),
+        new Route(HandlerType.GET, "/v1/capabilities", std, ctx -> ctx.json(Views.capabilities(stagDb.offer()))),
         new Route(HandlerType.POST, "/v1/databases", std, this::createDatabase),
         new Route(HandlerType.GET, "/v1/databases", std, this::listDatabases),
         new Route(HandlerType.GET, "/v1/databases/{name}", std, this::getDatabase),

@@ -4,9 +4,11 @@ import io.stagdb.domain.access.ApiKey;
 import io.stagdb.domain.model.Database;
 import io.stagdb.domain.model.Engine;
 import io.stagdb.domain.model.Quantities;
+import io.stagdb.domain.model.Resources;
 import io.stagdb.domain.model.Snapshot;
 import io.stagdb.domain.model.SnapshotId;
 import io.stagdb.domain.port.in.DatabaseStats;
+import io.stagdb.domain.port.in.Offer;
 import io.stagdb.domain.webhook.WebhookDelivery;
 import io.stagdb.domain.webhook.WebhookSubscription;
 import io.stagdb.api.Dto;
@@ -46,8 +48,20 @@ final class Views {
   }
 
   static Dto.Resources resources(Database d) {
-    return new Dto.Resources(Quantities.formatBytes(d.resources().memoryBytes()),
-        Quantities.formatMilliCpus(d.resources().milliCpus()), Quantities.formatBytes(d.resources().storageBytes()));
+    return resources(d.resources());
+  }
+
+  private static Dto.Resources resources(Resources r) {
+    return new Dto.Resources(Quantities.formatBytes(r.memoryBytes()), Quantities.formatMilliCpus(r.milliCpus()),
+        Quantities.formatBytes(r.storageBytes()));
+  }
+
+  static Dto.Capabilities capabilities(Offer offer) {
+    var r = offer.resources();
+    return new Dto.Capabilities(offer.engines().stream().map(e -> new Dto.EngineImage(e.engine().engine().id(),
+        e.engine().version(), e.image(), e.available())).toList(),
+        new Dto.ResourceBounds(resources(r.min()), resources(r.max()), resources(r.defaults())),
+        Quantities.formatDuration(offer.maxTtl()));
   }
 
   static Dto.Snapshot snapshot(Snapshot s, List<String> branches) {

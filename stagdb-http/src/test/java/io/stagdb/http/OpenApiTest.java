@@ -131,6 +131,8 @@ class OpenApiTest {
     call("GET", "/v1/webhooks/" + hook.get("id").asText() + "/deliveries", "/v1/webhooks/{id}/deliveries", std, null, 200);
     JsonNode key = call("POST", "/v1/api-keys", "/v1/api-keys", admin, "{\"name\": \"ci\", \"scope\": \"metrics\"}", 201);
     call("GET", "/v1/api-keys", "/v1/api-keys", admin, null, 200);
+    JsonNode offer = call("GET", "/v1/capabilities", "/v1/capabilities", std, null, 200);
+    assertThat(offer.at("/resources/max/memory").asText()).isEqualTo("4g");
     call("GET", "/healthz", "/healthz", null, null, 200);
 
     // problems

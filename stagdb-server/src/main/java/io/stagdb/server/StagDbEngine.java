@@ -11,6 +11,7 @@ import io.stagdb.domain.port.in.CreateBranch;
 import io.stagdb.domain.port.in.CreateDatabase;
 import io.stagdb.domain.port.in.DatabaseFilter;
 import io.stagdb.domain.port.in.DatabaseStats;
+import io.stagdb.domain.port.in.Offer;
 import io.stagdb.domain.port.in.StagDb;
 import io.stagdb.domain.service.ReconcileReport;
 import io.stagdb.domain.service.Reconciler;
@@ -286,6 +287,11 @@ public final class StagDbEngine implements StagDb, AutoCloseable {
   @Override
   public DatabaseStats stats(DatabaseName name) {
     return service.stats(name);
+  }
+
+  @Override
+  public Offer offer() {
+    return service.offer();
   }
 
   @Override

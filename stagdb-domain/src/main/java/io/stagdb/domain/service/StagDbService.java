@@ -9,6 +9,7 @@ import io.stagdb.domain.port.in.CreateBranch;
 import io.stagdb.domain.port.in.CreateDatabase;
 import io.stagdb.domain.port.in.DatabaseFilter;
 import io.stagdb.domain.port.in.DatabaseStats;
+import io.stagdb.domain.port.in.Offer;
 import io.stagdb.domain.port.in.StagDb;
 import io.stagdb.domain.port.out.Catalog;
 import io.stagdb.domain.port.out.ContainerState;
@@ -172,6 +173,11 @@ public final class StagDbService implements StagDb, AutoCloseable {
     return new DatabaseStats(running ? provisioning.runtime.stats(database.id()) : null,
         running ? provisioning.runtime.engineStats(database.id(), database.credentials()) : null,
         provisioning.volumes.usage(database.volume()));
+  }
+
+  @Override
+  public Offer offer() {
+    return new Offer(provisioning.runtime.images(), provisioning.settings.resources(), provisioning.settings.maxTtl());
   }
 
   @Override

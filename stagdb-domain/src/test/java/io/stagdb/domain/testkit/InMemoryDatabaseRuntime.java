@@ -5,6 +5,9 @@ import io.stagdb.domain.error.InfrastructureException;
 import io.stagdb.domain.error.NotFoundException;
 import io.stagdb.domain.model.Credentials;
 import io.stagdb.domain.model.DatabaseId;
+import io.stagdb.domain.model.Engine;
+import io.stagdb.domain.model.EngineImage;
+import io.stagdb.domain.model.EngineVersion;
 import io.stagdb.domain.port.out.ContainerSpec;
 import io.stagdb.domain.port.out.ContainerState;
 import io.stagdb.domain.port.out.DatabaseRuntime;
@@ -19,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +65,13 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
 
   public InMemoryDatabaseRuntime(Faults faults) {
     this.faults = faults;
+  }
+
+  /** Every supported engine version, as {@code <engine>:<version>}, all available. */
+  @Override
+  public List<EngineImage> images() {
+    return Arrays.stream(Engine.values()).flatMap(e -> e.versions().stream().map(v -> new EngineVersion(e, v)))
+        .map(v -> new EngineImage(v, v.engine().id() + ":" + v.version(), true)).toList();
   }
 
   @Override

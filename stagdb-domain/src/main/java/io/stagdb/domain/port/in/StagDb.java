@@ -108,6 +108,9 @@ public interface StagDb {
 
   DatabaseStats stats(DatabaseName name);
 
+  /** What a new database may be: engine versions and their images, resource bounds, the longest TTL. */
+  Offer offer();
+
   String logs(DatabaseName name, int tail, Instant since);
 
   /** Follows a database's log; see {@link io.stagdb.domain.port.out.DatabaseRuntime#followLogs}. */

@@ -2,6 +2,7 @@ package io.stagdb.domain.port.out;
 
 import io.stagdb.domain.model.Credentials;
 import io.stagdb.domain.model.DatabaseId;
+import io.stagdb.domain.model.EngineImage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,6 +26,9 @@ public interface DatabaseRuntime {
 
   /** Creates and starts the container of a database; does not wait for the engine. */
   void run(ContainerSpec spec);
+
+  /** The image of every supported engine version, and whether it can run now (on the host, or pullable). */
+  List<EngineImage> images();
 
   /** Waits until the engine accepts a login with {@code credentials}, or fails with its last log lines. */
   void awaitReady(DatabaseId id, Credentials credentials, Duration timeout);
