@@ -197,6 +197,7 @@ public final class StagDbHttpApi implements AutoCloseable {
     for (Route route : routes()) {
       app.addHttpHandler(route.method(), route.path(), guarded(route));
     }
+    new Console().register(app);
     app.exception(Exception.class, (e, ctx) -> problem(ctx, e instanceof Rejection r ? r.problem
         : Problems.of(e instanceof ParsedBodyFailure ? e.getCause() : e, ctx.path())));
     app.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, httpProblem(e.getStatus(), e.getMessage(), ctx.path())));
