@@ -155,8 +155,25 @@ class TlsIT {
     throw new AssertionError("the client never refused the new certificate because it " + because + "; last: " + last);
   }
 
+  @Test
+  void theConsoleIsServedOnTheSameHttpsPort() throws Exception {
+    HttpResponse<String> page = trustingTheCa().send(HttpRequest.newBuilder(URI.create(url + "/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("/console/app.js");
+    assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(p -> assertThat(p).contains("default-src 'none'"));
+    assertThat(page.sslSession()).isPresent();
+  }
+
   /** The serial number of the certificate the server presents to a new connection. */
   private static BigInteger servedSerial() throws Exception {
+    HttpResponse<String> r = trustingTheCa()
+        .send(HttpRequest.newBuilder(URI.create(url + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+    return ((X509Certificate) r.sslSession().orElseThrow().getPeerCertificates()[0]).getSerialNumber();
+  }
+
+  /** An HTTP client that trusts the test CA only. */
+  private static HttpClient trustingTheCa() throws Exception {
     KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
     trusted.load(null, null);
     try (var in = Files.newInputStream(ca)) {
@@ -166,9 +183,7 @@ class TlsIT {
     trust.init(trusted);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, trust.getTrustManagers(), null);
-    HttpResponse<String> r = HttpClient.newBuilder().sslContext(context).build()
-        .send(HttpRequest.newBuilder(URI.create(url + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
-    return ((X509Certificate) r.sslSession().orElseThrow().getPeerCertificates()[0]).getSerialNumber();
+    return HttpClient.newBuilder().sslContext(context).build();
   }
 
   private static String[] doctorArgs() {
