@@ -70,6 +70,13 @@ final class DatabaseCommands extends CommandGroup {
     @Option(names = "--init-script", paramLabel = "FILE", description = "SQL run once it is up (repeatable, in order)")
     List<Path> initScripts = new ArrayList<>();
 
+    @Option(names = "--extension", paramLabel = "NAME", description = "PostgreSQL extension to create, e.g. pg_trgm (repeatable)")
+    List<String> extensions = new ArrayList<>();
+
+    @Option(names = "--setting", paramLabel = "NAME=VALUE",
+        description = "engine setting: a postgresql.conf parameter or a MySQL/MariaDB variable, e.g. work_mem=16MB (repeatable)")
+    Map<String, String> settings = new LinkedHashMap<>();
+
     @Option(names = "--no-wait", description = "return once the server has accepted it (it is creating)")
     boolean noWait;
 
@@ -83,7 +90,13 @@ final class DatabaseCommands extends CommandGroup {
           throw new IllegalArgumentException("cannot read the init script " + file + ": " + e.getMessage());
         }
       }
-      Dto.CreateDatabase request = new Dto.CreateDatabase(name, type, version, resources.config(port, env, scripts));
+      Dto.Config config = resources.config(port, env, scripts);
+      if (!extensions.isEmpty() || !settings.isEmpty()) {
+        Dto.Config base = config == null ? new Dto.Config(null, null, null, null, null, null) : config;
+        config = new Dto.Config(base.memory(), base.cpu(), base.storage(), base.port(), base.env(), base.initScripts(),
+            extensions.isEmpty() ? null : extensions, settings.isEmpty() ? null : settings);
+      }
+      Dto.CreateDatabase request = new Dto.CreateDatabase(name, type, version, config);
       Dto.Accepted accepted = client.createDatabaseAsync(request);
       if (noWait) {
         out.print(accepted, () -> out.say("creating " + name + "; follow it with: stagdb db get " + name));

@@ -37,6 +37,8 @@ final class Views {
       f.add(new String[] {"resources", "memory " + d.resources().memory() + ", cpu " + d.resources().cpu() + ", storage "
           + d.resources().storage()});
     }
+    f.add(new String[] {"extensions", d.extensions() == null ? null : String.join(", ", d.extensions())});
+    f.add(new String[] {"settings", d.settings() == null ? null : labels(d.settings())});
     f.add(new String[] {"origin", d.origin()});
     f.add(new String[] {"expires", d.expiresAt() == null ? null : out.until(d.expiresAt()) + " (" + d.expiresAt() + ")"});
     f.add(new String[] {"labels", d.labels() == null || d.labels().isEmpty() ? null : labels(d.labels())});

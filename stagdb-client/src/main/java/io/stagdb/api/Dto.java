@@ -18,10 +18,18 @@ public final class Dto {
   public record CreateDatabase(String name, String type, String version, Config config) {
   }
 
-  /** Resources and options of a database or branch; every field optional. */
+  /**
+   * Resources and options of a database or branch; every field optional. {@code extensions}
+   * (PostgreSQL) and {@code settings} (postgresql.conf parameters, or MySQL/MariaDB server
+   * variables) are a database's; its branches inherit them.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Config(String memory, @JsonDeserialize(using = Json.NumberOrText.class) String cpu, String storage,
-                       Integer port, Map<String, String> env, List<String> initScripts) {
+                       Integer port, Map<String, String> env, List<String> initScripts, List<String> extensions,
+                       Map<String, String> settings) {
+    public Config(String memory, String cpu, String storage, Integer port, Map<String, String> env, List<String> initScripts) {
+      this(memory, cpu, storage, port, env, initScripts, null, null);
+    }
   }
 
   /**
@@ -43,7 +51,14 @@ public final class Dto {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Database(String id, String name, String type, String version, String status, String statusDetail,
                          Connection connection, String url, Resources resources, String origin, String expiresAt,
-                         Map<String, String> labels, String createdAt, String updatedAt) {
+                         Map<String, String> labels, String createdAt, String updatedAt, List<String> extensions,
+                         Map<String, String> settings) {
+    public Database(String id, String name, String type, String version, String status, String statusDetail,
+                    Connection connection, String url, Resources resources, String origin, String expiresAt,
+                    Map<String, String> labels, String createdAt, String updatedAt) {
+      this(id, name, type, version, status, statusDetail, connection, url, resources, origin, expiresAt, labels, createdAt,
+          updatedAt, null, null);
+    }
   }
 
   /** How to connect; {@code host} is the server's configured public host name. */

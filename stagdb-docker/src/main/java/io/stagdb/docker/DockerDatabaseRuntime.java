@@ -166,7 +166,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
         .withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort(settings.bindAddress(), spec.hostPort()), port))
         .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
         .withNetworkMode(network.ensure());
-    List<String> command = profile.command(spec.resources(), settings.mongoReplicaSet());
+    List<String> command = profile.command(spec.resources(), settings.mongoReplicaSet(), spec.engineSettings());
     try {
       return DockerErrors.call("create the container of " + spec.name(), () -> docker
           .createContainerCmd(profile.image())
@@ -204,9 +204,12 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
         boolean alive = Boolean.TRUE.equals(state.getRunning()) || Boolean.TRUE.equals(state.getRestarting());
         if (!alive || (restarts != null && restartCount(now) > restarts)) {
           // a crash loop (Docker restarting an engine that keeps exiting) fails now, not at the timeout
+          String tail = logs.tail(f.container(), LOG_LINES_IN_ERRORS);
+          EngineProfile.settingRefused(tail).ifPresent(refused -> {
+            throw refused;   // a bad config.settings entry: the user's to fix, named
+          });
           throw new InfrastructureException(f.name() + " exited with code " + state.getExitCodeLong()
-              + (alive ? " and Docker is restarting it" : "") + " before accepting connections; last log lines:\n"
-              + logs.tail(f.container(), LOG_LINES_IN_ERRORS));
+              + (alive ? " and Docker is restarting it" : "") + " before accepting connections; last log lines:\n" + tail);
         }
         restarts = restarts == null ? restartCount(now) : restarts;
         nextCrashCheck = System.nanoTime() + CRASH_CHECK_NANOS;
@@ -245,6 +248,16 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     if (!scripts.isEmpty()) {
       withEngine(id, (client, endpoint) -> {
         client.runScripts(endpoint, credentials, scripts);
+        return null;
+      });
+    }
+  }
+
+  @Override
+  public void createExtensions(DatabaseId id, Credentials credentials, List<String> extensions) {
+    if (!extensions.isEmpty()) {
+      withEngine(id, (client, endpoint) -> {
+        client.createExtensions(endpoint, credentials, extensions);
         return null;
       });
     }

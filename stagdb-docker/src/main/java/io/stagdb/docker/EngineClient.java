@@ -19,6 +19,13 @@ interface EngineClient {
 
   DatabaseRuntime.Quiesced quiesce(Endpoint endpoint, Credentials credentials);
 
+  /** Creates the extensions (PostgreSQL's; the domain refuses them for other engines). */
+  default void createExtensions(Endpoint endpoint, Credentials credentials, List<String> extensions) {
+    if (!extensions.isEmpty()) {
+      throw new io.stagdb.domain.error.InvalidRequestException("config.extensions", "this engine has no extensions");
+    }
+  }
+
   EngineStats stats(Endpoint endpoint, Credentials credentials);
 
   /** Where an engine listens, as seen from stagDB. */

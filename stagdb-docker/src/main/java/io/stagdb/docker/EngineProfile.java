@@ -1,13 +1,18 @@
 package io.stagdb.docker;
 
+import io.stagdb.domain.error.InvalidRequestException;
 import io.stagdb.domain.model.Credentials;
 import io.stagdb.domain.model.Engine;
+import io.stagdb.domain.model.EngineSettings;
 import io.stagdb.domain.model.EngineVersion;
 import io.stagdb.domain.model.Resources;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * How to run one engine version in a container, following its official image's contract
@@ -67,6 +72,42 @@ record EngineProfile(EngineVersion engine, String image, String dataDir, int con
    * (PostgreSQL shared_buffers 25 %, effective_cache_size 50 %; InnoDB buffer pool 50 %;
    * WiredTiger cache 40 %), and for MongoDB optionally a one-member replica set.
    */
+  List<String> command(Resources resources, boolean mongoReplicaSet, EngineSettings engineSettings) {
+    List<String> command = new ArrayList<>(command(resources, mongoReplicaSet));
+    // the user's settings after stagDB's own: a later one wins, so they may change the sizing too
+    engineSettings.effectiveSettings().forEach((name, value) -> {
+      switch (engine.engine()) {
+        case POSTGRESQL -> command.addAll(List.of("-c", name + "=" + value));
+        case MYSQL, MARIADB -> command.add("--" + name + "=" + value);
+        case MONGODB -> throw new IllegalArgumentException("MongoDB takes no settings");
+      }
+    });
+    return command;
+  }
+
+  /**
+   * Why the engine refused to start because of a setting, from its last log lines: PostgreSQL's
+   * "unrecognized configuration parameter", "invalid value for parameter" and the like, MySQL's and
+   * MariaDB's "unknown variable". Empty when the log shows no such refusal.
+   */
+  static Optional<InvalidRequestException> settingRefused(String log) {
+    for (Pattern p : REFUSED_SETTING) {
+      Matcher m = p.matcher(log);
+      if (m.find()) {
+        String name = m.group("name") == null || m.group("name").isEmpty() ? "shared_preload_libraries" : m.group("name").replace('-', '_');
+        return Optional.of(new InvalidRequestException("config.settings." + name, "the engine refused it: " + m.group().strip()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static final List<Pattern> REFUSED_SETTING = List.of(
+      Pattern.compile("(?:FATAL|LOG|ERROR):\\s+[^\\n]*parameter \"(?<name>[a-z0-9_.]+)\"[^\\n]*"),
+      // a preloaded library that is not there
+      Pattern.compile("FATAL:\\s+could not access file \"[^\"]+\"(?<name>)?[^\\n]*"),
+      Pattern.compile("unknown (?:variable|option) '(?:--)?(?<name>[a-z0-9_-]+)[^\\n]*"),
+      Pattern.compile("Error while setting value '[^']*' to '(?<name>[a-z0-9_-]+)'[^\\n]*"));
+
   List<String> command(Resources resources, boolean mongoReplicaSet) {
     long memoryMib = resources.memoryBytes() / MIB;
     return switch (engine.engine()) {

@@ -3,8 +3,11 @@ package io.stagdb.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagdb.domain.model.Credentials;
+import io.stagdb.domain.model.Engine;
+import io.stagdb.domain.model.EngineSettings;
 import io.stagdb.domain.model.EngineVersion;
 import io.stagdb.domain.model.Resources;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +42,30 @@ class EngineProfileTest {
         .doesNotContain("POSTGRES_PASSWORD=user-cannot-override");
     assertThat(pg.command(ONE_GIG, false)).containsSubsequence("postgres", "-c", "shared_buffers=256MB")
         .contains("effective_cache_size=512MB");
+  }
+
+  @Test
+  void settingsComeAfterStagDbsOwnAsArgumentsAndPreloadedExtensionsAreLoaded() {
+    EngineSettings pgSettings = EngineSettings.of(Engine.POSTGRESQL, List.of("pg_stat_statements"), Map.of("work_mem", "16MB"));
+    List<String> pg = EngineProfile.of(EngineVersion.parse("pg", "16"), null).command(ONE_GIG, false, pgSettings);
+    assertThat(pg).containsSubsequence("shared_buffers=256MB", "-c", "shared_preload_libraries=pg_stat_statements")
+        .containsSubsequence("-c", "work_mem=16MB");
+    List<String> maria = EngineProfile.of(EngineVersion.parse("mariadb", "10.11"), null)
+        .command(ONE_GIG, false, EngineSettings.of(Engine.MARIADB, null, Map.of("wait-timeout", "60")));
+    assertThat(maria).last().isEqualTo("--wait_timeout=60");
+  }
+
+  @Test
+  void anEnginesRefusalOfASettingIsReadFromItsLogWithTheSettingNamed() {
+    assertThat(EngineProfile.settingRefused("2026-12-02 06:50:01 UTC [1] FATAL:  unrecognized configuration parameter \"no_such\"\n"))
+        .hasValueSatisfying(e -> assertThat(e.field()).isEqualTo("config.settings.no_such"));
+    assertThat(EngineProfile.settingRefused("... [1] FATAL:  invalid value for parameter \"work_mem\": \"lots\"\n"))
+        .hasValueSatisfying(e -> assertThat(e.field()).isEqualTo("config.settings.work_mem"));
+    assertThat(EngineProfile.settingRefused("... FATAL:  could not access file \"pg_nope\": No such file or directory"))
+        .hasValueSatisfying(e -> assertThat(e.field()).isEqualTo("config.settings.shared_preload_libraries"));
+    assertThat(EngineProfile.settingRefused("2026-12-02  0 [ERROR] mariadbd: unknown variable 'no_such_var=1'"))
+        .hasValueSatisfying(e -> assertThat(e.field()).isEqualTo("config.settings.no_such_var"));
+    assertThat(EngineProfile.settingRefused("FATAL:  data directory \"/var/lib/postgresql/data\" has invalid permissions")).isEmpty();
   }
 
   @Test

@@ -30,6 +30,7 @@ import io.stagdb.domain.model.Database;
 import io.stagdb.domain.model.DatabaseName;
 import io.stagdb.domain.model.DatabaseStatus;
 import io.stagdb.domain.model.Engine;
+import io.stagdb.domain.model.EngineSettings;
 import io.stagdb.domain.model.EngineVersion;
 import io.stagdb.domain.model.Quantities;
 import io.stagdb.domain.model.Snapshot;
@@ -319,9 +320,10 @@ public final class StagDbHttpApi implements AutoCloseable {
   private void createDatabase(Context ctx) {
     Dto.CreateDatabase body = body(ctx, Dto.CreateDatabase.class);
     Dto.Config config = body.config() == null ? new Dto.Config(null, null, null, null, null, null) : body.config();
-    CreateDatabase request = new CreateDatabase(DatabaseName.of("name", body.name()),
-        EngineVersion.parse(body.type(), body.version()), resources(config), config.port(), config.env(),
-        config.initScripts(), null, null);
+    EngineVersion engine = EngineVersion.parse(body.type(), body.version());
+    CreateDatabase request = new CreateDatabase(DatabaseName.of("name", body.name()), engine, resources(config),
+        config.port(), config.env(), config.initScripts(),
+        EngineSettings.of(engine.engine(), config.extensions(), config.settings()), null, null);
     if (waitRequested(ctx)) {
       created(ctx, "/v1/databases/", view(stagDb.create(request)));
       return;
@@ -454,9 +456,9 @@ public final class StagDbHttpApi implements AutoCloseable {
 
   private CreateBranch branchRequest(Dto.CreateBranch body) {
     Dto.Config config = body.config() == null ? new Dto.Config(null, null, null, null, null, null) : body.config();
-    if (config.env() != null || config.initScripts() != null) {
-      throw new InvalidRequestException("config", "a branch takes memory, cpu, storage and port; env and initScripts"
-          + " come from its source");
+    if (config.env() != null || config.initScripts() != null || config.extensions() != null || config.settings() != null) {
+      throw new InvalidRequestException("config", "a branch takes memory, cpu, storage and port; env, initScripts,"
+          + " extensions and settings come from its source");
     }
     return new CreateBranch(DatabaseName.of("name", body.name()), resources(config), config.port(),
         body.ttl() == null ? null : Quantities.parseDuration("ttl", body.ttl()), body.labels(),

@@ -30,7 +30,9 @@ final class Views {
         d.status().name().toLowerCase(Locale.ROOT), d.statusDetail(),
         new Dto.Connection(host, d.port(), c.username(), c.password(), c.database()),
         url(d, host), resources(d), d.origin() == null ? null : snapshotNames.getOrDefault(d.origin(), d.origin().value()),
-        text(d.expiresAt()), d.labels(), text(d.createdAt()), text(d.updatedAt()));
+        text(d.expiresAt()), d.labels(), text(d.createdAt()), text(d.updatedAt()),
+        d.engineSettings().extensions().isEmpty() ? null : d.engineSettings().extensions(),
+        d.engineSettings().settings().isEmpty() ? null : new java.util.TreeMap<>(d.engineSettings().settings()));
   }
 
   /** A connection URL in the engine's usual scheme, user and password URL-encoded. */

@@ -106,12 +106,15 @@ class OpenApiTest {
     String std = f.standardKey;
     String admin = f.adminKey;
     call("POST", "/v1/databases", "/v1/databases", std, """
-        {"name": "my-app-db", "type": "postgresql", "version": "15", "config": {"memory": "1g", "cpu": 1.5}}""", 201);
+        {"name": "my-app-db", "type": "postgresql", "version": "15", "config": {"memory": "1g", "cpu": 1.5,
+         "extensions": ["pg_trgm"], "settings": {"work_mem": "16MB"}}}""", 201);
     call("POST", "/v1/databases?wait=false", "/v1/databases", std, """
         {"name": "later-db", "type": "pg"}""", 202);
     call("GET", "/v1/databases", "/v1/databases", std, null, 200);
     JsonNode db = call("GET", "/v1/databases/my-app-db", "/v1/databases/{name}", std, null, 200);
     assertThat(db.at("/resources/cpu").asText()).as("cpu given as a number").isEqualTo("1.5");
+    assertThat(db.at("/extensions/0").asText()).isEqualTo("pg_trgm");
+    assertThat(db.at("/settings/work_mem").asText()).isEqualTo("16MB");
     call("POST", "/v1/databases/my-app-db/snapshots", "/v1/databases/{name}/snapshots", std, "{\"name\": \"snap-1\"}", 201);
     call("GET", "/v1/databases/my-app-db/snapshots", "/v1/databases/{name}/snapshots", std, null, 200);
     call("GET", "/v1/snapshots", "/v1/snapshots", std, null, 200);

@@ -60,7 +60,7 @@ public final class JunitTestServer implements LauncherSessionListener {
 
   private static void seed(StagDbEngine engine) {
     engine.create(new CreateDatabase(DatabaseName.of(SOURCE), EngineVersion.parse("postgresql", "15"), null, null, null,
-        SEED, null, null));
+        SEED, null, null, null));
     engine.snapshot(DatabaseName.of(SOURCE), SnapshotName.of(BASE));
   }
 

@@ -155,12 +155,27 @@ class ConsoleIT {
         e -> assertThat(e.status()).isEqualTo(404));
     memory.clear();
     memory.sendKeys("512m");
+    WebElement settings = browser.findElement(By.id("f-config.settings"));
+    settings.sendKeys("no_such_parameter=1");   // the engine refuses it: shown at its field, nothing made
+    browser.findElement(By.cssSelector("form button[type=submit]")).click();
+    WebElement settingsError = await.until(d -> {
+      WebElement e = d.findElement(By.cssSelector("[data-error='config.settings']"));
+      return e.getText().isBlank() ? null : e;
+    });
+    assertThat(settingsError.getText()).contains("unrecognized configuration parameter");
+    assertThatThrownBy(() -> api.getDatabase(DB)).isInstanceOfSatisfying(StagDbApiException.class,
+        e -> assertThat(e.status()).isEqualTo(404));
+    settings.clear();
+    settings.sendKeys("work_mem=8MB");
+    browser.findElement(By.id("f-config.extensions")).sendKeys("pg_trgm");
     browser.findElement(By.cssSelector("form button[type=submit]")).click();
     await.until(ExpectedConditions.urlContains("#/databases/" + DB));
     await.until(ExpectedConditions.textToBe(By.id("status"), "running"));
     Dto.Database db = api.getDatabase(DB);
     assertThat(db.status()).isEqualTo("running");
     assertThat(db.resources().memory()).isEqualTo("512m");
+    assertThat(db.extensions()).containsExactly("pg_trgm");
+    assertThat(db.settings()).containsEntry("work_mem", "8MB");
 
     // its page: connection string masked until revealed; stats arrive
     WebElement connection = browser.findElement(By.cssSelector("[data-connection='" + DB + "']"));

@@ -9,6 +9,7 @@ import java.util.Optional;
 /**
  * A database or branch as the catalog records it.
  *
+ * @param engineSettings PostgreSQL extensions and engine settings, inherited by its branches
  * @param volume      the key of its volume in the volume store (changes when a branch is reset)
  * @param origin      the snapshot it was branched from, empty for a database created from scratch
  * @param expiresAt   when the TTL reaper deletes it, or {@code null}
@@ -25,6 +26,7 @@ public record Database(
     Credentials credentials,
     Map<String, String> env,
     List<String> initScripts,
+    EngineSettings engineSettings,
     String volume,
     SnapshotId origin,
     Instant expiresAt,
@@ -45,6 +47,7 @@ public record Database(
     Objects.requireNonNull(updatedAt, "updatedAt");
     env = Map.copyOf(env);
     initScripts = List.copyOf(initScripts);
+    engineSettings = engineSettings == null ? EngineSettings.NONE : engineSettings;
     labels = Map.copyOf(labels);
   }
 
@@ -60,28 +63,28 @@ public record Database(
     if (!status.canBecome(next)) {
       throw new IllegalStateException(name + ": " + status + " cannot become " + next);
     }
-    return new Database(id, name, engine, next, resources, port, credentials, env, initScripts, volume, origin,
+    return new Database(id, name, engine, next, resources, port, credentials, env, initScripts, engineSettings, volume, origin,
         expiresAt, labels, detail, createdAt, now);
   }
 
   public Database withVolume(String newVolume, SnapshotId newOrigin, Instant now) {
-    return new Database(id, name, engine, status, resources, port, credentials, env, initScripts, newVolume,
+    return new Database(id, name, engine, status, resources, port, credentials, env, initScripts, engineSettings, newVolume,
         newOrigin, expiresAt, labels, statusDetail, createdAt, now);
   }
 
   public Database withPort(int newPort, Instant now) {
-    return new Database(id, name, engine, status, resources, newPort, credentials, env, initScripts, volume, origin,
+    return new Database(id, name, engine, status, resources, newPort, credentials, env, initScripts, engineSettings, volume, origin,
         expiresAt, labels, statusDetail, createdAt, now);
   }
 
   /** The same database under another name, with other labels and expiry (a standby handed over). */
   public Database renamed(DatabaseName newName, Map<String, String> newLabels, Instant newExpiresAt, Instant now) {
-    return new Database(id, newName, engine, status, resources, port, credentials, env, initScripts, volume, origin,
+    return new Database(id, newName, engine, status, resources, port, credentials, env, initScripts, engineSettings, volume, origin,
         newExpiresAt, newLabels, statusDetail, createdAt, now);
   }
 
   public Database withCredentials(Credentials newCredentials, Instant now) {
-    return new Database(id, name, engine, status, resources, port, newCredentials, env, initScripts, volume, origin,
+    return new Database(id, name, engine, status, resources, port, newCredentials, env, initScripts, engineSettings, volume, origin,
         expiresAt, labels, statusDetail, createdAt, now);
   }
 }

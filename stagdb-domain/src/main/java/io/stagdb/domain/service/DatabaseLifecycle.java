@@ -54,7 +54,7 @@ final class DatabaseLifecycle {
     Credentials credentials = new Credentials(request.engine().engine().defaultUser(), p.secrets.password(),
         request.engine().engine().defaultDatabase());
     return new Draft(new Database(id, request.name(), request.engine(), DatabaseStatus.CREATING, resources, 0,
-        credentials, request.env(), request.initScripts(), Provisioning.firstVolume(id), null, expiresAt,
+        credentials, request.env(), request.initScripts(), request.engineSettings(), Provisioning.firstVolume(id), null, expiresAt,
         request.labels(), null, now, now), port);
   }
 
@@ -109,12 +109,13 @@ final class DatabaseLifecycle {
     return reserved;
   }
 
-  /** volume → container → ready → init scripts → RUNNING + event, for a reserved row; undone on failure. */
+  /** volume → container → ready → extensions → init scripts → RUNNING + event, for a reserved row; undone on failure. */
   private Database bringUp(Database reserved, boolean portRequested, Undo undo) {
     Path data = p.makeVolume(reserved.volume(), undo,
         () -> p.volumes.create(reserved.volume(), reserved.resources().storageBytes()));
     Database running = p.runContainer(reserved, data, portRequested, false, undo);
     p.runtime.awaitReady(reserved.id(), reserved.credentials(), p.settings.readyTimeout());
+    p.runtime.createExtensions(reserved.id(), reserved.credentials(), reserved.engineSettings().extensions());
     p.runtime.runScripts(reserved.id(), reserved.credentials(), running.initScripts());
     return p.markRunning(running, EventType.DATABASE_CREATED, Map.of());
   }

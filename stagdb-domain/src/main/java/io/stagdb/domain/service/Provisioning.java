@@ -304,7 +304,7 @@ final class Provisioning {
     Map<String, String> labels = new LinkedHashMap<>(settings.labels());
     labels.putAll(database.labels());
     return new ContainerSpec(database.id(), database.name(), database.engine(), database.resources(),
-        database.port(), database.credentials(), database.env(), data, labels, restartable);
+        database.port(), database.credentials(), database.env(), data, labels, restartable, database.engineSettings());
   }
 
   /**

@@ -136,7 +136,7 @@ class CompensationTest {
   @Test
   void createWithInitScripts() {
     breakEveryStep(stag -> { }, stag -> stag.service.create(new CreateDatabase(DatabaseName.of("scripted"),
-        EngineVersion.parse("pg", "15"), null, null, null, List.of("CREATE TABLE t (x int)"), null, null)),
+        EngineVersion.parse("pg", "15"), null, null, null, List.of("CREATE TABLE t (x int)"), null, null, null)),
         UNDONE_OR_DONE);
   }
 

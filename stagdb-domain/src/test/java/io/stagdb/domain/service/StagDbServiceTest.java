@@ -10,6 +10,7 @@ import io.stagdb.domain.model.Database;
 import io.stagdb.domain.model.DatabaseName;
 import io.stagdb.domain.model.DatabaseStatus;
 import io.stagdb.domain.model.Engine;
+import io.stagdb.domain.model.EngineSettings;
 import io.stagdb.domain.model.EngineVersion;
 import io.stagdb.domain.model.Event;
 import io.stagdb.domain.model.EventType;
@@ -65,9 +66,36 @@ class StagDbServiceTest {
   }
 
   @Test
+  void extensionsAreCreatedAndSettingsRunWithTheDatabaseAndItsBranches() {
+    EngineSettings wanted = EngineSettings.of(Engine.POSTGRESQL, List.of("pg_trgm", "pg_stat_statements"),
+        Map.of("work_mem", "16MB"));
+    Database db = service.create(new CreateDatabase(name("tuned"), EngineVersion.parse("pg", "15"), null, null, null, null,
+        wanted, null, null));
+    assertThat(db.engineSettings()).isEqualTo(wanted);
+    assertThat(stag.runtime.extensionsCreated(db.id())).containsExactly("pg_trgm", "pg_stat_statements");
+    assertThat(stag.runtime.specOf(db.id()).engineSettings()).isEqualTo(wanted);
+    service.snapshot(db.name(), snap("tuned-base"));
+    Database branch = service.branchFromSnapshot(snap("tuned-base"), io.stagdb.domain.port.in.CreateBranch.named(name("tuned-b")));
+    assertThat(branch.engineSettings()).as("inherited").isEqualTo(wanted);
+    assertThat(stag.runtime.specOf(branch.id()).engineSettings()).isEqualTo(wanted);
+    assertThat(stag.runtime.extensionsCreated(branch.id())).as("already in the cloned data").isEmpty();
+  }
+
+  @Test
+  void anExtensionTheImageDoesNotOfferIsRefusedWithNothingLeft() {
+    assertThatThrownBy(() -> service.create(new CreateDatabase(name("gis"), EngineVersion.parse("pg", "15"), null, null,
+        null, null, EngineSettings.of(Engine.POSTGRESQL, List.of("postgis"), null), null, null)))
+        .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo("config.extensions"))
+        .hasMessageContaining("postgis");
+    assertThat(stag.catalog.databases()).isEmpty();
+    assertThat(stag.runtime.list()).isEmpty();
+    assertThat(stag.volumes.list()).isEmpty();
+  }
+
+  @Test
   void createsARunningDatabaseWithGeneratedCredentialsAndAPortFromTheRange() {
     Database db = service.create(new CreateDatabase(name("my-app-db"), EngineVersion.parse("postgresql", "15"),
-        new ResourceRequest("1g", null, "10g"), null, Map.of("TZ", "UTC"), List.of("CREATE TABLE t (x int)"), null, null));
+        new ResourceRequest("1g", null, "10g"), null, Map.of("TZ", "UTC"), List.of("CREATE TABLE t (x int)"), null, null, null));
     assertThat(db.status()).isEqualTo(DatabaseStatus.RUNNING);
     assertThat(db.id().value()).startsWith("db-");
     assertThat(db.credentials().username()).isEqualTo("postgres");
@@ -87,9 +115,9 @@ class StagDbServiceTest {
     assertThatThrownBy(() -> createPg("dup")).isInstanceOfSatisfying(ConflictException.class,
         e -> assertThat(e.reason()).isEqualTo(ConflictException.Reason.ALREADY_EXISTS));
     assertThatThrownBy(() -> service.create(new CreateDatabase(name("other"), EngineVersion.parse("pg", "15"),
-        null, first.port(), null, null, null, null))).isInstanceOf(ConflictException.class);
+        null, first.port(), null, null, null, null, null))).isInstanceOf(ConflictException.class);
     assertThatThrownBy(() -> service.create(new CreateDatabase(name("outside"), EngineVersion.parse("pg", "15"),
-        null, 80, null, null, null, null))).isInstanceOfSatisfying(InvalidRequestException.class,
+        null, 80, null, null, null, null, null))).isInstanceOfSatisfying(InvalidRequestException.class,
         e -> assertThat(e.field()).isEqualTo("config.port"));
     assertThat(service.list(DatabaseFilter.ALL)).extracting(Database::name).containsExactly(name("dup"));
   }
@@ -109,7 +137,7 @@ class StagDbServiceTest {
     stag.faults.failOnCall("runtime.run", 1,
         new ConflictException(ConflictException.Reason.BUSY, "cannot start: the host port is already in use"));
     assertThatThrownBy(() -> service.create(new CreateDatabase(name("wants-port"), EngineVersion.parse("pg", "15"), null,
-        16000, null, null, null, null))).isInstanceOf(ConflictException.class).hasMessageContaining("host port");
+        16000, null, null, null, null, null))).isInstanceOf(ConflictException.class).hasMessageContaining("host port");
     assertThat(stag.catalog.databases()).isEmpty();
     assertThat(stag.volumeNames()).isEmpty();
   }
@@ -118,13 +146,13 @@ class StagDbServiceTest {
   void validatesEnvironmentAndScripts() {
     EngineVersion pg = EngineVersion.parse("pg", "15");
     assertThatThrownBy(() -> service.create(new CreateDatabase(name("env"), pg, null, null, Map.of("1BAD", "x"),
-        null, null, null))).isInstanceOfSatisfying(InvalidRequestException.class,
+        null, null, null, null))).isInstanceOfSatisfying(InvalidRequestException.class,
         e -> assertThat(e.field()).isEqualTo("config.env"));
     assertThatThrownBy(() -> service.create(new CreateDatabase(name("env"), pg, null, null, null,
-        List.of(" "), null, null))).isInstanceOfSatisfying(InvalidRequestException.class,
+        List.of(" "), null, null, null))).isInstanceOfSatisfying(InvalidRequestException.class,
         e -> assertThat(e.field()).isEqualTo("config.initScripts"));
     assertThatThrownBy(() -> service.create(new CreateDatabase(name("env"), pg, new ResourceRequest("8g", null, null),
-        null, null, null, null, null))).isInstanceOfSatisfying(InvalidRequestException.class,
+        null, null, null, null, null, null))).isInstanceOfSatisfying(InvalidRequestException.class,
         e -> assertThat(e.field()).isEqualTo("config.memory"));
     assertThat(stag.volumeNames()).isEmpty();
   }

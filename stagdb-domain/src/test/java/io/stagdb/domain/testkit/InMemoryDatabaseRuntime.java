@@ -44,6 +44,7 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
     ContainerState state = ContainerState.RUNNING;
     Integer exitCode;
     final List<String> scripts = new ArrayList<>();
+    final List<String> extensions = new ArrayList<>();
     final List<String> log = new ArrayList<>();
     final List<LogFollower> followers = new ArrayList<>();
 
@@ -53,10 +54,11 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
 
     Container renamed(io.stagdb.domain.model.DatabaseName name) {
       Container c = new Container(new ContainerSpec(spec.id(), name, spec.engine(), spec.resources(), spec.hostPort(),
-          spec.credentials(), spec.env(), spec.dataPath(), spec.labels(), spec.restartable()));
+          spec.credentials(), spec.env(), spec.dataPath(), spec.labels(), spec.restartable(), spec.engineSettings()));
       c.state = state;
       c.exitCode = exitCode;
       c.scripts.addAll(scripts);
+      c.extensions.addAll(extensions);
       c.log.addAll(log);
       c.followers.addAll(followers);
       return c;
@@ -122,6 +124,20 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
     faults.check("runtime.runScripts");
     awaitReadyUnchecked(id, credentials);
     require(id).scripts.addAll(scripts);
+  }
+
+  /** What this fake's "image" offers. */
+  public static final java.util.Set<String> OFFERED_EXTENSIONS = java.util.Set.of("pg_trgm", "pg_stat_statements", "hstore", "citext");
+
+  @Override
+  public synchronized void createExtensions(DatabaseId id, Credentials credentials, List<String> extensions) {
+    faults.check("runtime.createExtensions");
+    awaitReadyUnchecked(id, credentials);
+    List<String> missing = extensions.stream().filter(e -> !OFFERED_EXTENSIONS.contains(e)).toList();
+    if (!missing.isEmpty()) {
+      throw new io.stagdb.domain.error.InvalidRequestException("config.extensions", "not offered: " + String.join(", ", missing));
+    }
+    require(id).extensions.addAll(extensions);
   }
 
   @Override
@@ -293,6 +309,11 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
   /** Scripts run in a container so far. */
   public synchronized List<String> scriptsRun(DatabaseId id) {
     return List.copyOf(require(id).scripts);
+  }
+
+  /** Extensions created in a container so far. */
+  public synchronized List<String> extensionsCreated(DatabaseId id) {
+    return List.copyOf(require(id).extensions);
   }
 
   /** The spec a container was started with. */

@@ -26,14 +26,14 @@ export class Api {
     this.key = key;
   }
 
-  async call(method, path, body) {
+  async call(method, path, body, timeoutMs = TIMEOUT_MS) {
     const headers = { Authorization: `Bearer ${this.key}`, Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     let response;
     try {
       response = await fetch(path, {
         method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: "omit", cache: "no-store", signal: AbortSignal.timeout(TIMEOUT_MS),
+        credentials: "omit", cache: "no-store", signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (e) {
       throw new ApiError(0, { detail: `${method} ${path}: ${e.message}` }, true);

@@ -10,6 +10,7 @@ import io.stagdb.domain.model.DatabaseId;
 import io.stagdb.domain.model.DatabaseName;
 import io.stagdb.domain.model.DatabaseStatus;
 import io.stagdb.domain.model.Engine;
+import io.stagdb.domain.model.EngineSettings;
 import io.stagdb.domain.model.EngineVersion;
 import io.stagdb.domain.model.Event;
 import io.stagdb.domain.model.EventType;
@@ -39,7 +40,7 @@ public final class SqliteCatalog implements Catalog {
   };
   private static final String DATABASE_COLUMNS = "id, name, engine, version, status, memory_bytes, milli_cpus, "
       + "storage_bytes, port, username, password, database_name, env, init_scripts, volume, origin, expires_at, labels, "
-      + "status_detail, created_at, updated_at";
+      + "status_detail, created_at, updated_at, extensions, settings";
   private static final String SNAPSHOT_COLUMNS = "id, name, database_id, database_name, volume, automatic, created_at";
 
   private final SqliteDatabase db;
@@ -175,7 +176,7 @@ public final class SqliteCatalog implements Catalog {
     @Override
     public void insert(Database d) {
       try (PreparedStatement s = c.prepareStatement("INSERT INTO databases (" + DATABASE_COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         bindDatabase(s, d);
         s.executeUpdate();
       } catch (SQLException e) {
@@ -188,9 +189,9 @@ public final class SqliteCatalog implements Catalog {
       try (PreparedStatement s = c.prepareStatement("UPDATE databases SET id = ?, name = ?, engine = ?, version = ?, "
           + "status = ?, memory_bytes = ?, milli_cpus = ?, storage_bytes = ?, port = ?, username = ?, password = ?, "
           + "database_name = ?, env = ?, init_scripts = ?, volume = ?, origin = ?, expires_at = ?, labels = ?, "
-          + "status_detail = ?, created_at = ?, updated_at = ? WHERE id = ?")) {
+          + "status_detail = ?, created_at = ?, updated_at = ?, extensions = ?, settings = ? WHERE id = ?")) {
         bindDatabase(s, d);
-        s.setString(22, d.id().value());
+        s.setString(24, d.id().value());
         if (s.executeUpdate() == 0) {
           throw new NotFoundException("database", d.name().value());
         }
@@ -281,6 +282,8 @@ public final class SqliteCatalog implements Catalog {
     s.setString(19, d.statusDetail());
     s.setString(20, d.createdAt().toString());
     s.setString(21, d.updatedAt().toString());
+    s.setString(22, Sql.json(d.engineSettings().extensions()));
+    s.setString(23, Sql.json(d.engineSettings().settings()));
   }
 
   private static Database database(ResultSet rs) throws SQLException {
@@ -292,7 +295,9 @@ public final class SqliteCatalog implements Catalog {
         new Resources(rs.getLong("memory_bytes"), rs.getLong("milli_cpus"), rs.getLong("storage_bytes")),
         rs.getInt("port"),
         new Credentials(rs.getString("username"), rs.getString("password"), rs.getString("database_name")),
-        Sql.parse(rs.getString("env"), MAP), Sql.parse(rs.getString("init_scripts"), LIST), rs.getString("volume"),
+        Sql.parse(rs.getString("env"), MAP), Sql.parse(rs.getString("init_scripts"), LIST),
+        new EngineSettings(Sql.parse(rs.getString("extensions"), LIST), Sql.parse(rs.getString("settings"), MAP)),
+        rs.getString("volume"),
         origin == null ? null : new SnapshotId(origin), expires == null ? null : Instant.parse(expires),
         Sql.parse(rs.getString("labels"), MAP), rs.getString("status_detail"),
         Instant.parse(rs.getString("created_at")), Instant.parse(rs.getString("updated_at")));

@@ -39,6 +39,12 @@ public interface DatabaseRuntime {
   /** Runs SQL (or engine commands) once, in order, as {@code credentials}. */
   void runScripts(DatabaseId id, Credentials credentials, List<String> scripts);
 
+  /**
+   * Creates PostgreSQL extensions in the database, each checked first against what the engine's
+   * image offers: one it does not is an {@code InvalidRequestException} on {@code config.extensions}.
+   */
+  void createExtensions(DatabaseId id, Credentials credentials, List<String> extensions);
+
   /** Makes the engine's files consistent on disk until the returned handle is closed. */
   Quiesced quiesce(DatabaseId id, Credentials credentials);
 

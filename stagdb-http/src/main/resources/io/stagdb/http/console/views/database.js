@@ -71,6 +71,8 @@ export async function databaseView(ctx) {
         fact("Resources", db.resources ? `${db.resources.memory} memory, ${db.resources.cpu} CPU, ${db.resources.storage} storage` : "–"),
         fact("Origin", db.origin ? h("span", {}, "snapshot ", h("code", {}, db.origin)) : "created from scratch"),
         fact("Expires", db.expiresAt ? when(db.expiresAt) : "never"), fact("Created", when(db.createdAt)),
+        db.extensions ? fact("Extensions", db.extensions.join(", ")) : null,
+        db.settings ? fact("Settings", Object.entries(db.settings).map(([k, v]) => `${k}=${v}`).join(", ")) : null,
         Object.keys(db.labels || {}).length ? fact("Labels", Object.entries(db.labels).map(([k, v]) => `${k}=${v}`).join(", ")) : null),
       h("h2", {}, "Connection"), connection(db)),
       h("div", { class: "card" }, h("h2", {}, "Stats"), stats, statsState),
