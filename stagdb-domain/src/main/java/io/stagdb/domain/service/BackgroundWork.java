@@ -1,6 +1,7 @@
 package io.stagdb.domain.service;
 
 import io.stagdb.domain.error.ConflictException;
+import io.stagdb.domain.port.out.VolumeIo;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -36,7 +37,7 @@ final class BackgroundWork implements AutoCloseable {
     try {
       executor.execute(() -> {
         try {
-          work.run();
+          VolumeIo.inBackground(work);   // someone waiting for an answer goes first on the volumes
         } catch (RuntimeException e) {
           LOG.log(System.Logger.Level.WARNING, "background work failed (" + what + "): " + e.getMessage());
         } finally {

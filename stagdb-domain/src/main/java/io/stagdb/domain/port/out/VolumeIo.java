@@ -9,6 +9,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -25,6 +27,12 @@ import java.util.function.Supplier;
  * file access waits for them, in this JVM. Kernel ZFS does not need it; it costs it little (a
  * transition takes milliseconds there).
  *
+ * <p><b>Requests someone waits for go first.</b> Work stagDB finishes after it has answered (a
+ * deletion, a recycle for the pool: {@link #inBackground}) does not queue for a transition; it takes
+ * one only when no other thread is waiting for one, so a branch, reset or recycle a test is waiting
+ * for never waits behind a queue of background destroys, only behind the transition that is running.
+ * It still takes its turn within a bound: after {@code TURN} of yielding it queues like the others.
+ *
  * <p><b>File access has a deadline.</b> A wedged file system blocks a system call on it for good, and
  * a thread in such a call cannot be interrupted; the call runs on a thread of its own, so the
  * operation fails with a clear error (and undoes what it did) instead of waiting forever.
@@ -35,6 +43,10 @@ public final class VolumeIo {
   private static final Duration TURN = Duration.ofMinutes(2);
 
   private static final ReentrantReadWriteLock TRANSITIONS = new ReentrantReadWriteLock(true);
+  private static final ThreadLocal<Boolean> BACKGROUND = ThreadLocal.withInitial(() -> false);
+  /** Threads of requests someone waits for that are waiting for a transition of their own. */
+  private static final AtomicInteger WAITING = new AtomicInteger();
+  private static final long YIELD_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   private static final ExecutorService THREADS = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "stagdb-volume-io");
     t.setDaemon(true);
@@ -51,7 +63,16 @@ public final class VolumeIo {
    */
   public static <T> T transition(String what, Supplier<T> change, Callable<?> settle) {
     Lock lock = TRANSITIONS.writeLock();
-    take(lock, what);
+    if (BACKGROUND.get()) {
+      takeWhenNobodyWaits(lock, what);
+    } else {
+      WAITING.incrementAndGet();
+      try {
+        take(lock, what);
+      } finally {
+        WAITING.decrementAndGet();
+      }
+    }
     try {
       T result = change.get();
       if (settle != null) {
@@ -79,6 +100,31 @@ public final class VolumeIo {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Runs {@code work} on this thread as background work: its transitions let waiting requests go first. */
+  public static void inBackground(Runnable work) {
+    boolean was = BACKGROUND.get();
+    BACKGROUND.set(true);
+    try {
+      work.run();
+    } finally {
+      BACKGROUND.set(was);
+    }
+  }
+
+  private static void takeWhenNobodyWaits(Lock lock, String what) {
+    long deadline = System.nanoTime() + TURN.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (WAITING.get() == 0 && lock.tryLock()) {   // tryLock() does not queue: it takes a free lock or nothing
+        return;
+      }
+      LockSupport.parkNanos(YIELD_NANOS);
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InfrastructureException("interrupted while " + what);
+      }
+    }
+    take(lock, what);   // yielded long enough: queue like the others
   }
 
   private static void take(Lock lock, String what) {

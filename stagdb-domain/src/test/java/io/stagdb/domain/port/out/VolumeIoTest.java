@@ -59,4 +59,47 @@ class VolumeIoTest {
     reading.join(10_000);
     assertThat(order).containsExactly("mounted", "first request", "read");
   }
+
+  @Test
+  void aRequestSomeoneWaitsForGoesBeforeBackgroundTransitionsThatWereWaitingFirst() throws Exception {
+    CountDownLatch inTransition = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    java.util.List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    Thread running = new Thread(() -> VolumeIo.transition("cloning /v/db-3", () -> {
+      inTransition.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      order.add("clone");
+      return null;
+    }, null));
+    running.start();
+    assertThat(inTransition.await(10, TimeUnit.SECONDS)).isTrue();
+    java.util.List<Thread> destroys = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      Thread destroy = new Thread(() -> VolumeIo.inBackground(() -> VolumeIo.transition("destroying /v/old-" + n, () -> {
+        order.add("destroy");
+        return null;
+      }, null)));
+      destroy.start();
+      destroys.add(destroy);
+    }
+    Thread.sleep(100);   // the destroys were waiting first
+    Thread rollback = new Thread(() -> VolumeIo.transition("rolling back /v/db-4", () -> {
+      order.add("rollback");
+      return null;
+    }, null));
+    rollback.start();
+    Thread.sleep(100);
+    release.countDown();
+    running.join(10_000);
+    rollback.join(10_000);
+    for (Thread destroy : destroys) {
+      destroy.join(10_000);
+    }
+    assertThat(order).containsExactly("clone", "rollback", "destroy", "destroy", "destroy");
+  }
 }
