@@ -1,5 +1,11 @@
 package io.stagdb.docker;
 
+import static io.stagdb.docker.Inspections.engineOf;
+import static io.stagdb.docker.Inspections.filesOf;
+import static io.stagdb.docker.Inspections.nameOf;
+import static io.stagdb.docker.Inspections.stateOf;
+import static io.stagdb.docker.Inspections.volumeOf;
+
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
@@ -590,26 +596,6 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     return DockerErrors.call("inspect " + container, () -> docker.inspectContainerCmd(container).exec());
   }
 
-  /** The engine-files directory bound into a container, on this host. */
-  private static Path filesOf(InspectContainerResponse inspected) {
-    Path volume = volumeOf(inspected);
-    return volume == null ? null : volume.resolve(DataDirectory.ENGINE_FILES);
-  }
-
-  /** The volume a container runs on: the parent of the engine-files directory bound into it. */
-  private static Path volumeOf(InspectContainerResponse inspected) {
-    if (inspected.getMounts() == null) {
-      return null;
-    }
-    return inspected.getMounts().stream().map(m -> DataDirectory.volumeOf(m.getSource())).filter(p -> p != null)
-        .findFirst().orElse(null);
-  }
-
-  private static Engine engineOf(InspectContainerResponse inspected) {
-    String engine = inspected.getConfig().getLabels().get(ENGINE);
-    return Engine.parse("engine", engine.substring(0, engine.indexOf(':')));
-  }
-
   private EngineClient.Endpoint endpoint(InspectContainerResponse inspected) {
     for (Map.Entry<ExposedPort, Ports.Binding[]> e : inspected.getHostConfig().getPortBindings().getBindings().entrySet()) {
       if (e.getValue() != null && e.getValue().length > 0) {
@@ -617,24 +603,6 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       }
     }
     throw new InfrastructureException(nameOf(inspected) + " publishes no port");
-  }
-
-  private static ContainerState stateOf(InspectContainerResponse.ContainerState state) {
-    if (Boolean.TRUE.equals(state.getRunning()) || Boolean.TRUE.equals(state.getRestarting())) {
-      return ContainerState.RUNNING;
-    }
-    Long exit = state.getExitCodeLong();
-    boolean clean = (exit == null || exit == 0) && !Boolean.TRUE.equals(state.getOOMKilled());
-    return clean ? ContainerState.STOPPED : ContainerState.CRASHED;
-  }
-
-  private static String nameOf(InspectContainerResponse inspected) {
-    return inspected.getName().startsWith("/") ? inspected.getName().substring(1) : inspected.getName();
-  }
-
-  private static String nameOf(Container container) {
-    String name = container.getNames().length == 0 ? container.getId() : container.getNames()[0];
-    return name.startsWith("/") ? name.substring(1) : name;
   }
 
   private void removeQuietly(String containerId) {

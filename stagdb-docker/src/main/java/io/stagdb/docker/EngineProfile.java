@@ -94,8 +94,10 @@ record EngineProfile(EngineVersion engine, String image, String dataDir, int con
     for (Pattern p : REFUSED_SETTING) {
       Matcher m = p.matcher(log);
       if (m.find()) {
-        String name = m.group("name") == null || m.group("name").isEmpty() ? "shared_preload_libraries" : m.group("name").replace('-', '_');
-        return Optional.of(new InvalidRequestException("config.settings." + name, "the engine refused it: " + m.group().strip()));
+        String named = m.group("name");
+        String name = named == null || named.isEmpty() ? "shared_preload_libraries" : named.replace('-', '_');
+        return Optional.of(new InvalidRequestException("config.settings." + name,
+            "the engine refused it: " + m.group().strip()));
       }
     }
     return Optional.empty();

@@ -285,9 +285,12 @@ class ConsoleIT {
 
   @Test
   @Order(4)
-  void anAdminCreatesAKeySeenOnceAndRevokesIt() throws Exception {
+  void anAdminCreatesAKeySeenOnceAndRevokesItAndSeesTheWebhooks() throws Exception {
+    Dto.Webhook hook = api.createWebhook(new Dto.CreateWebhook("http://192.0.2.10:9/stagdb", List.of("database.created"), null));
     signIn();
     browser.get(url + "/#/admin");
+    WebElement card = await.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-webhook='" + hook.id() + "']")));
+    assertThat(card.getText()).contains("http://192.0.2.10:9/stagdb", "database.created", "No deliveries yet");
     await.until(ExpectedConditions.visibilityOfElementLocated(By.id("k-name"))).sendKeys("console-ci");
     new Select(browser.findElement(By.id("k-scope"))).selectByValue("metrics");
     browser.findElement(By.cssSelector("#k-name")).submit();
@@ -302,6 +305,7 @@ class ConsoleIT {
     awaitNotice("Key console-ci revoked");
     assertThat(api.apiKeys().stream().filter(k -> k.id().equals(made.id())).findFirst().orElseThrow().revokedAt()).isNotNull();
     assertThat(browser.findElements(By.id("token-value"))).as("the token is shown once").isEmpty();
+    api.deleteWebhook(hook.id());
   }
 
   @Test

@@ -63,28 +63,28 @@ public record Database(
     if (!status.canBecome(next)) {
       throw new IllegalStateException(name + ": " + status + " cannot become " + next);
     }
-    return new Database(id, name, engine, next, resources, port, credentials, env, initScripts, engineSettings, volume, origin,
-        expiresAt, labels, detail, createdAt, now);
+    return new Database(id, name, engine, next, resources, port, credentials, env, initScripts, engineSettings,
+        volume, origin, expiresAt, labels, detail, createdAt, now);
   }
 
   public Database withVolume(String newVolume, SnapshotId newOrigin, Instant now) {
-    return new Database(id, name, engine, status, resources, port, credentials, env, initScripts, engineSettings, newVolume,
-        newOrigin, expiresAt, labels, statusDetail, createdAt, now);
+    return new Database(id, name, engine, status, resources, port, credentials, env, initScripts, engineSettings,
+        newVolume, newOrigin, expiresAt, labels, statusDetail, createdAt, now);
   }
 
   public Database withPort(int newPort, Instant now) {
-    return new Database(id, name, engine, status, resources, newPort, credentials, env, initScripts, engineSettings, volume, origin,
-        expiresAt, labels, statusDetail, createdAt, now);
+    return new Database(id, name, engine, status, resources, newPort, credentials, env, initScripts, engineSettings,
+        volume, origin, expiresAt, labels, statusDetail, createdAt, now);
   }
 
   /** The same database under another name, with other labels and expiry (a standby handed over). */
   public Database renamed(DatabaseName newName, Map<String, String> newLabels, Instant newExpiresAt, Instant now) {
-    return new Database(id, newName, engine, status, resources, port, credentials, env, initScripts, engineSettings, volume, origin,
-        newExpiresAt, newLabels, statusDetail, createdAt, now);
+    return new Database(id, newName, engine, status, resources, port, credentials, env, initScripts, engineSettings,
+        volume, origin, newExpiresAt, newLabels, statusDetail, createdAt, now);
   }
 
   public Database withCredentials(Credentials newCredentials, Instant now) {
-    return new Database(id, name, engine, status, resources, port, newCredentials, env, initScripts, engineSettings, volume, origin,
-        expiresAt, labels, statusDetail, createdAt, now);
+    return new Database(id, name, engine, status, resources, port, newCredentials, env, initScripts, engineSettings,
+        volume, origin, expiresAt, labels, statusDetail, createdAt, now);
   }
 }
