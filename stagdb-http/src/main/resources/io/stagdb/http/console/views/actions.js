@@ -80,14 +80,17 @@ function list(items) {
   return items.length ? h("ul", { class: "cascade" }, items.map((i) => h("li", {}, i))) : h("p", {}, "Nothing else depends on it.");
 }
 
+/** A button that runs `run(button)` with progress shown on it, and `after()` when it changed something. */
+function actionButton(ctx, label, cls, target, described, run, after) {
+  const button = h("button", { type: "button", class: `small ${cls}`, dataset: { action: label.toLowerCase(), target },
+    "aria-label": `${label} ${described}` }, label);
+  button.addEventListener("click", () => busy(button, `${label}…`, async () => { if (await run(button)) await after(); }, ctx.showError));
+  return button;
+}
+
 /** Buttons for a database node or page; `after` runs once an action changed something. */
 export function databaseActions(ctx, db, all, after) {
-  const b = (label, cls, run) => {
-    const button = h("button", { type: "button", class: `small ${cls}`, dataset: { action: label.toLowerCase(), target: db.name },
-      "aria-label": `${label} ${db.name}` }, label);
-    button.addEventListener("click", () => busy(button, `${label}…`, async () => { if (await run(button)) await after(); }, ctx.showError));
-    return button;
-  };
+  const b = (label, cls, run) => actionButton(ctx, label, cls, db.name, db.name, run, after);
   const progress = (button) => (text) => { button.textContent = text; };
   const stopped = db.status === "stopped";
   return [
@@ -128,12 +131,7 @@ export function databaseActions(ctx, db, all, after) {
 
 /** Buttons for a snapshot node. */
 export function snapshotActions(ctx, snapshot, all, after) {
-  const b = (label, cls, run) => {
-    const button = h("button", { type: "button", class: `small ${cls}`, dataset: { action: label.toLowerCase(), target: snapshot.name },
-      "aria-label": `${label} snapshot ${snapshot.name}` }, label);
-    button.addEventListener("click", () => busy(button, `${label}…`, async () => { if (await run(button)) await after(); }, ctx.showError));
-    return button;
-  };
+  const b = (label, cls, run) => actionButton(ctx, label, cls, snapshot.name, `snapshot ${snapshot.name}`, run, after);
   return [
     b("Branch", "secondary", (button) => branch(ctx, `/v1/snapshots/${enc(snapshot.name)}/branches`, `Branch snapshot ${snapshot.name}`,
       (t) => { button.textContent = t; })),
