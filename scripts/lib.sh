@@ -49,6 +49,7 @@ start_test_server() {
   data="/var/tmp/stagdb-it/$run_id-$purpose"
   _test_data=$data
   port=$((40000 + RANDOM % 2000))
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((40000 + RANDOM % 2000)); done   # in use: pick another
   ports=$((20000 + (RANDOM % 250) * 50))
   jar=$(ls stagdb-server/target/stagdb-server-*.jar 2>/dev/null | grep -v -e sources -e tests | head -n 1 || true)
   [ -n "$jar" ] || die "no stagdb-server jar; run './mvnw install' first"

@@ -243,29 +243,20 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
 
   @Override
   public void rotatePassword(DatabaseId id, Credentials current, String newPassword) {
-    withEngine(id, (client, endpoint) -> {
-      client.rotatePassword(endpoint, current, newPassword);
-      return null;
-    });
+    onEngine(id, (client, endpoint) -> client.rotatePassword(endpoint, current, newPassword));
   }
 
   @Override
   public void runScripts(DatabaseId id, Credentials credentials, List<String> scripts) {
-    if (!scripts.isEmpty()) {
-      withEngine(id, (client, endpoint) -> {
-        client.runScripts(endpoint, credentials, scripts);
-        return null;
-      });
+    if (!scripts.isEmpty()) {   // nothing to run: no need to look the container up
+      onEngine(id, (client, endpoint) -> client.runScripts(endpoint, credentials, scripts));
     }
   }
 
   @Override
   public void createExtensions(DatabaseId id, Credentials credentials, List<String> extensions) {
     if (!extensions.isEmpty()) {
-      withEngine(id, (client, endpoint) -> {
-        client.createExtensions(endpoint, credentials, extensions);
-        return null;
-      });
+      onEngine(id, (client, endpoint) -> client.createExtensions(endpoint, credentials, extensions));
     }
   }
 
@@ -277,6 +268,13 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   @Override
   public EngineStats engineStats(DatabaseId id, Credentials credentials) {
     return withEngine(id, (client, endpoint) -> client.stats(endpoint, credentials));
+  }
+
+  private void onEngine(DatabaseId id, java.util.function.BiConsumer<EngineClient, EngineClient.Endpoint> work) {
+    withEngine(id, (client, endpoint) -> {
+      work.accept(client, endpoint);
+      return null;
+    });
   }
 
   private <T> T withEngine(DatabaseId id, java.util.function.BiFunction<EngineClient, EngineClient.Endpoint, T> work) {

@@ -40,11 +40,7 @@ final class EngineImages {
 
   /** Makes sure the profile's image is here, pulling it (when allowed) with its progress logged. */
   void ensure(EngineProfile profile) {
-    if (present.contains(profile.image())) {
-      return;
-    }
-    if (exists(profile.image())) {
-      present.add(profile.image());
+    if (isHere(profile.image())) {
       return;
     }
     if (!pull) {
@@ -77,11 +73,7 @@ final class EngineImages {
     for (Engine engine : Engine.values()) {
       for (String version : engine.versions()) {
         EngineProfile profile = profile(new EngineVersion(engine, version));
-        boolean here = present.contains(profile.image()) || exists(profile.image());
-        if (here) {
-          present.add(profile.image());
-        }
-        all.add(new EngineImage(profile.engine(), profile.image(), here || pull));
+        all.add(new EngineImage(profile.engine(), profile.image(), pull || isHere(profile.image())));
       }
     }
     return all;
@@ -97,6 +89,18 @@ final class EngineImages {
       }
     }
     return missing;
+  }
+
+  /** On this host: seen before, or found now (and remembered). */
+  private boolean isHere(String image) {
+    if (present.contains(image)) {
+      return true;
+    }
+    if (exists(image)) {
+      present.add(image);
+      return true;
+    }
+    return false;
   }
 
   private boolean exists(String image) {

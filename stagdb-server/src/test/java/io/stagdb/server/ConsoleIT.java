@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -369,18 +368,14 @@ class ConsoleIT {
   }
 
   private static void write(Dto.Database db, String sql) throws SQLException {
-    Dto.Connection c = db.connection();
-    try (Connection jdbc = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + c.port() + "/" + c.database(),
-        c.username(), c.password()); Statement s = jdbc.createStatement()) {
+    try (Connection jdbc = TestServers.connect(db); Statement s = jdbc.createStatement()) {
       s.execute(sql);
     }
   }
 
   private static List<String> tables(Dto.Database db) throws SQLException {
-    Dto.Connection c = db.connection();
     List<String> names = new ArrayList<>();
-    try (Connection jdbc = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + c.port() + "/" + c.database(),
-        c.username(), c.password()); Statement s = jdbc.createStatement();
+    try (Connection jdbc = TestServers.connect(db); Statement s = jdbc.createStatement();
          var rs = s.executeQuery("select tablename from pg_tables where schemaname = 'public'")) {
       while (rs.next()) {
         names.add(rs.getString(1));

@@ -10,7 +10,6 @@ import io.stagdb.domain.testkit.TestHost;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -65,7 +64,7 @@ class EngineSettingsIT {
     assertThat(db.extensions()).containsExactly("pg_trgm", "pg_stat_statements");
     assertThat(db.settings()).containsEntry("work_mem", "12MB").containsEntry("log_min_duration_statement", "250");
     checkPostgres(db);
-    try (Connection c = connect(db); Statement s = c.createStatement()) {
+    try (Connection c = TestServers.connect(db); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE words(w text); INSERT INTO words VALUES ('stagdb'), ('zebra')");
     }
     api.createSnapshot("tuned-pg", "tuned-pg-base");
@@ -116,9 +115,7 @@ class EngineSettingsIT {
   @Test
   void mariadbServerVariablesAreInForce() throws Exception {
     Dto.Database db = create("tuned-maria", "mariadb", "10.11", null, Map.of("wait_timeout", "1234", "sql-mode", "ANSI_QUOTES"));
-    Dto.Connection c = db.connection();
-    try (Connection jdbc = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + c.port() + "/" + c.database(),
-        c.username(), c.password()); Statement s = jdbc.createStatement();
+    try (Connection jdbc = TestServers.connect(db); Statement s = jdbc.createStatement();
          ResultSet rs = s.executeQuery("SELECT @@GLOBAL.wait_timeout, @@GLOBAL.sql_mode")) {
       rs.next();
       assertThat(rs.getLong(1)).isEqualTo(1234);
@@ -135,13 +132,8 @@ class EngineSettingsIT {
     }).hasMessageContaining(detail);
   }
 
-  private static Connection connect(Dto.Database db) throws SQLException {
-    Dto.Connection c = db.connection();
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + c.port() + "/" + c.database(), c.username(), c.password());
-  }
-
   private static String query(Dto.Database db, String sql) throws SQLException {
-    try (Connection c = connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Connection c = TestServers.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getString(1);
     }

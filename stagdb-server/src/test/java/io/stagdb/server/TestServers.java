@@ -43,6 +43,14 @@ public final class TestServers {
     return s;
   }
 
+  /** A JDBC connection to a PostgreSQL or MariaDB database of a server under test, as its user. */
+  public static java.sql.Connection connect(io.stagdb.api.Dto.Database db) throws java.sql.SQLException {
+    io.stagdb.api.Dto.Connection c = db.connection();
+    String scheme = db.type().equals("postgresql") ? "postgresql" : "mariadb";
+    return java.sql.DriverManager.getConnection("jdbc:" + scheme + "://127.0.0.1:" + c.port() + "/" + c.database(),
+        c.username(), c.password());
+  }
+
   /** The settings as {@code --set key=value} arguments. */
   public static List<String> setArguments(Map<String, String> settings) {
     List<String> args = new ArrayList<>();

@@ -35,21 +35,9 @@ class VolumeIoTest {
 
   @Test
   void fileAccessWaitsForATransitionToEndAndItsFirstRequest() throws Exception {
-    CountDownLatch inTransition = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     java.util.List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-    Thread mounting = new Thread(() -> VolumeIo.transition("mounting /v/db-2", () -> {
-      inTransition.countDown();
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      order.add("mounted");
-      return null;
-    }, () -> order.add("first request")));
-    mounting.start();
-    assertThat(inTransition.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread mounting = holdTransition("mounting /v/db-2", release, order, "mounted", () -> order.add("first request"));
     Thread reading = new Thread(() -> VolumeIo.within("reading /v/db-1", () -> order.add("read")));
     reading.start();
     Thread.sleep(200);
@@ -62,21 +50,9 @@ class VolumeIoTest {
 
   @Test
   void aRequestSomeoneWaitsForGoesBeforeBackgroundTransitionsThatWereWaitingFirst() throws Exception {
-    CountDownLatch inTransition = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     java.util.List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-    Thread running = new Thread(() -> VolumeIo.transition("cloning /v/db-3", () -> {
-      inTransition.countDown();
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      order.add("clone");
-      return null;
-    }, null));
-    running.start();
-    assertThat(inTransition.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread running = holdTransition("cloning /v/db-3", release, order, "clone", null);
     java.util.List<Thread> destroys = new java.util.ArrayList<>();
     for (int i = 0; i < 3; i++) {
       int n = i;
@@ -101,5 +77,24 @@ class VolumeIoTest {
       destroy.join(10_000);
     }
     assertThat(order).containsExactly("clone", "rollback", "destroy", "destroy", "destroy");
+  }
+
+  /** A thread inside a transition until {@code release}, which then adds {@code done} to {@code order}; returned once it is inside. */
+  private static Thread holdTransition(String what, CountDownLatch release, java.util.List<String> order, String done,
+                                       java.util.concurrent.Callable<?> settle) throws InterruptedException {
+    CountDownLatch inside = new CountDownLatch(1);
+    Thread holder = new Thread(() -> VolumeIo.transition(what, () -> {
+      inside.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      order.add(done);
+      return null;
+    }, settle));
+    holder.start();
+    assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+    return holder;
   }
 }
