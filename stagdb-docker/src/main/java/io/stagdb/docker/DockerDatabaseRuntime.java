@@ -75,6 +75,8 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   private static final long READY_POLL_MILLIS = 10;
   /** How often the wait for readiness also asks Docker whether the engine has exited. */
   private static final long CRASH_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  /** How long a failed start waits for the container to run anyway, started by the engine itself. */
+  private static final Duration STARTED_ELSEWHERE_WAIT = Duration.ofSeconds(5);
 
   /** Followed logs at once; each holds a connection of its own. */
   public static final int MAX_LOG_FOLLOWERS = 16;
@@ -294,7 +296,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   @Override
   public void start(DatabaseId id) {
     onContainer(id, container -> {
-      DockerErrors.idempotent("start " + id, () -> docker.startContainerCmd(container).exec());
+      startContainer(id, container);
       return null;
     });
   }
@@ -361,7 +363,30 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
         }
       }
     }
-    DockerErrors.idempotent("start " + id, () -> docker.startContainerCmd(f.container()).exec());
+    startContainer(id, f.container());
+  }
+
+  /**
+   * Starts a container, judged by the outcome. Right after the Docker engine restarted, its own
+   * restart policy may be starting the same container at the same moment: ours then fails with
+   * "task … already exists" (containerd holds the task of that start) or "port is already
+   * allocated" (that start holds the port), although the container comes up. A failed start is
+   * therefore a start done when the container runs within a few seconds (seen in the concurrent
+   * fault campaign, where the database was otherwise marked failed while its container ran).
+   */
+  private void startContainer(DatabaseId id, String container) {
+    try {
+      DockerErrors.idempotent("start " + id, () -> docker.startContainerCmd(container).exec());
+    } catch (InfrastructureException | ConflictException e) {
+      long deadline = System.nanoTime() + STARTED_ELSEWHERE_WAIT.toNanos();
+      while (!Boolean.TRUE.equals(inspectById(container).getState().getRunning())) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        pause(200);
+      }
+      LOG.info("start of {} failed ({}), but it runs: started by the engine's restart policy", id, e.getMessage());
+    }
   }
 
   /**
