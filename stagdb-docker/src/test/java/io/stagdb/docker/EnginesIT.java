@@ -146,6 +146,30 @@ class EnginesIT {
     assertThatThrownBy(() -> runtime.awaitReady(branch.id(), source.credentials(), Duration.ofSeconds(5)))
         .isInstanceOf(InfrastructureException.class).hasMessageContaining("refused");
     assertThat(query(source, source.credentials(), "SELECT label FROM items WHERE id = 1")).isEqualTo("after the snapshot");
+    dumpsWithTheImagesOwnTools(source, engine, version);
+  }
+
+  /**
+   * The image carries the client tools a logical copy runs in a container of it: they dump the
+   * engine. The local PostgreSQL images have Debian bookworm's one client (15), which dumps 12-15
+   * and, as pg_dump does for a newer server, refuses 16.
+   */
+  private static void dumpsWithTheImagesOwnTools(ContainerSpec source, String engine, String version) {
+    String container = TestHost.runId() + "-" + source.name();
+    Credentials c = source.credentials();
+    List<String> dump = engine.equals("postgresql")
+        ? List.of("docker", "exec", "-e", "PGPASSWORD=" + c.password(), container, "pg_dump", "-h", "127.0.0.1",
+            "-U", c.username(), "--data-only", "-t", "items", c.database())
+        : List.of("docker", "exec", "-e", "MYSQL_PWD=" + c.password(), container, "mariadb-dump", "-h", "127.0.0.1",
+            "-u", c.username(), c.database(), "items");
+    TestHost.Result result = TestHost.exec(dump);
+    if (version.equals("16")) {
+      assertThat(result.ok()).isFalse();
+      assertThat(result.stderr()).contains("server version mismatch");
+    } else {
+      assertThat(result.ok()).as(result.stderr()).isTrue();
+      assertThat(result.stdout()).contains("after the snapshot");
+    }
   }
 
   @Test
