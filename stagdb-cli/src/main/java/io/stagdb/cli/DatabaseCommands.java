@@ -15,11 +15,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code stagdb db create|list|get|start|stop|restart|delete}. */
-@Command(name = "db", mixinStandardHelpOptions = true, description = "Databases: create, list, inspect, start, stop, delete.",
+/** {@code stagdb db create|list|get|start|stop|restart|delete|import}. */
+@Command(name = "db", mixinStandardHelpOptions = true, description = "Databases: create, list, inspect, start, stop, delete,"
+    + " load a dump.",
     subcommands = {DatabaseCommands.Create.class, DatabaseCommands.ListAll.class, DatabaseCommands.Get.class,
         DatabaseCommands.Start.class, DatabaseCommands.Stop.class, DatabaseCommands.Restart.class,
-        DatabaseCommands.Delete.class})
+        DatabaseCommands.Delete.class, DatabaseCommands.Import.class})
 final class DatabaseCommands extends CommandGroup {
 
   /** Resources and options shared by {@code db create} and {@code branch create}. */
@@ -208,6 +209,27 @@ final class DatabaseCommands extends CommandGroup {
     out.print(db, () -> out.say(db.name() + " " + verb + " (" + Output.duration(progress.elapsed()) + "); status "
         + db.status()));
     return ExitCodes.OK;
+  }
+
+  @Command(name = "import", mixinStandardHelpOptions = true, description = "Load a dump file into a running database,"
+      + " streamed: a PostgreSQL custom-format (pg_dump -Fc) or plain SQL dump, a MySQL/MariaDB SQL dump. All or nothing.")
+  static final class Import extends UserCommand {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "DUMP", description = "the dump file")
+    java.nio.file.Path dump;
+
+    @Override
+    int run(StagDbClient client, Output out) {
+      Dto.DumpImport done;
+      try (Progress progress = Progress.of(err(), "loading " + dump.getFileName() + " into " + name)) {
+        done = progress.during(() -> client.importDump(name, dump));
+      }
+      out.print(done, () -> out.say(name + ": " + done.format() + " dump of " + done.bytes() + " bytes loaded in "
+          + Output.duration(java.time.Duration.ofMillis((long) (done.seconds() * 1000)))));
+      return ExitCodes.OK;
+    }
   }
 
   @Command(name = "delete", aliases = "rm", mixinStandardHelpOptions = true,

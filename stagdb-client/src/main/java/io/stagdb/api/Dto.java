@@ -125,6 +125,10 @@ public final class Dto {
   }
 
   /** {@code 202} answer of an asynchronous create: poll {@code Location} until it is running. */
+  /** A dump loaded by upload: its format ({@code postgres-custom} or {@code sql}), its size and how long it took. */
+  public record DumpImport(String database, String format, long bytes, double seconds) {
+  }
+
   public record Accepted(String name, String status, String location) {
   }
 

@@ -32,6 +32,8 @@ import java.util.function.Predicate;
  */
 public final class StagDbClient {
   private static final ObjectMapper JSON = Json.lenientMapper();
+  /** How long the answer to a dump upload may take: the engine restores as the dump arrives. */
+  private static final Duration UPLOAD_TIMEOUT = Duration.ofHours(12);
 
   private final URI base;
   private final String apiKey;
@@ -217,6 +219,26 @@ public final class StagDbClient {
   }
 
   /** Resets a branch to its origin, or to {@code snapshot} (may be {@code null}). */
+  /**
+   * Loads a dump into a running database (a PostgreSQL custom-format or plain SQL dump, a MySQL
+   * SQL dump), streamed from {@code dump} as it is read, never held whole. All or nothing: a dump
+   * the engine refuses is a 400 and the database keeps its data as before.
+   */
+  public Dto.DumpImport importDump(String database, java.util.function.Supplier<java.io.InputStream> dump) {
+    return send("POST", "/v1/databases/" + path(database) + "/import", HttpRequest.BodyPublishers.ofInputStream(dump),
+        Dto.DumpImport.class);
+  }
+
+  /** Loads a dump file into a running database; see {@link #importDump(String, java.util.function.Supplier)}. */
+  public Dto.DumpImport importDump(String database, java.nio.file.Path dumpFile) {
+    try {
+      return send("POST", "/v1/databases/" + path(database) + "/import", HttpRequest.BodyPublishers.ofFile(dumpFile),
+          Dto.DumpImport.class);
+    } catch (java.io.FileNotFoundException e) {
+      throw new IllegalArgumentException("no dump at " + dumpFile, e);
+    }
+  }
+
   public Dto.Database reset(String branch, String snapshot) {
     return send("POST", "/v1/databases/" + path(branch) + "/reset" + (snapshot == null ? "" : "?snapshot=" + path(snapshot)),
         null, Dto.Database.class);
@@ -317,6 +339,9 @@ public final class StagDbClient {
     try {
       if (body == null) {
         request.method(method, HttpRequest.BodyPublishers.noBody());
+      } else if (body instanceof HttpRequest.BodyPublisher upload) {
+        // a dump streamed as it is read; answered once the engine has it all, however long that takes
+        request.header("Content-Type", "application/octet-stream").timeout(UPLOAD_TIMEOUT).method(method, upload);
       } else {
         request.header("Content-Type", "application/json")
             .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));

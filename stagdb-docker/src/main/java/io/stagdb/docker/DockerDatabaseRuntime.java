@@ -1,7 +1,10 @@
 package io.stagdb.docker;
 
 import static io.stagdb.docker.Inspections.engineOf;
+import static io.stagdb.docker.Inspections.engineRuns;
 import static io.stagdb.docker.Inspections.filesOf;
+import static io.stagdb.docker.Inspections.haltMarked;
+import static io.stagdb.docker.Inspections.isRestartable;
 import static io.stagdb.docker.Inspections.nameOf;
 import static io.stagdb.docker.Inspections.stateOf;
 import static io.stagdb.docker.Inspections.volumeOf;
@@ -263,6 +266,13 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   }
 
   @Override
+  public void restoreDump(DatabaseId id, Credentials credentials, io.stagdb.domain.model.DumpFormat format,
+                          java.io.InputStream dump) {
+    Facts f = facts(id);
+    new DumpRestore(docker).restore(inspectById(f.container()), f.engine(), credentials, format, dump);
+  }
+
+  @Override
   public Quiesced quiesce(DatabaseId id, Credentials credentials) {
     return withEngine(id, (client, endpoint) -> client.quiesce(endpoint, credentials));
   }
@@ -397,41 +407,13 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     if (f.files() != null) {
       return haltMarked(f.files());
     }
-    return !engineRuns(inspected == null ? inspectById(f.container()) : inspected);
+    return !engineRuns(docker, inspected == null ? inspectById(f.container()) : inspected);
   }
 
   /** A running restartable container with its engine halted: its marker, or (files elsewhere) the process list. */
   private boolean isHeld(InspectContainerResponse inspected) {
     Path files = filesOf(inspected);
-    return files != null ? haltMarked(files) : !engineRuns(inspected);
-  }
-
-  private static boolean haltMarked(Path files) {
-    return VolumeIo.within("looking for " + EngineProfile.HALTED, () -> java.nio.file.Files.exists(files.resolve(EngineProfile.HALTED)));
-  }
-
-  private static boolean isRestartable(InspectContainerResponse inspected) {
-    return "true".equals(inspected.getConfig().getLabels().get(RESTARTABLE));
-  }
-
-  /**
-   * Whether any process but the supervisor (and its pause between checks) runs in a restartable
-   * container: the engine, its children, or the entry point starting it.
-   */
-  private boolean engineRuns(InspectContainerResponse inspected) {
-    String supervisor = String.valueOf(inspected.getState().getPidLong());
-    var top = DockerErrors.call("list the processes of " + nameOf(inspected),
-        () -> docker.topContainerCmd(inspected.getId()).withPsArgs("-o pid,args").exec());
-    List<String> titles = List.of(top.getTitles());
-    int pid = titles.indexOf("PID");
-    int args = Math.max(titles.indexOf("COMMAND"), titles.indexOf("ARGS"));
-    for (String[] process : top.getProcesses()) {
-      String command = args < 0 ? "" : process[args];
-      if (!process[pid].equals(supervisor) && !command.startsWith("sleep")) {
-        return true;
-      }
-    }
-    return false;
+    return files != null ? haltMarked(files) : !engineRuns(docker, inspected);
   }
 
   @Override

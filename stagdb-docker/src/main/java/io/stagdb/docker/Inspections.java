@@ -1,10 +1,13 @@
 package io.stagdb.docker;
 
+import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
 import io.stagdb.domain.model.Engine;
 import io.stagdb.domain.port.out.ContainerState;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** What a container's inspection (or listing) says about it, read the one way stagDB reads it. */
 final class Inspections {
@@ -47,5 +50,34 @@ final class Inspections {
   static String nameOf(Container container) {
     String name = container.getNames().length == 0 ? container.getId() : container.getNames()[0];
     return name.startsWith("/") ? name.substring(1) : name;
+  }
+
+  /** Whether the supervisor's marker says the engine is halted. */
+  static boolean haltMarked(Path files) {
+    return io.stagdb.domain.port.out.VolumeIo.within("looking for " + EngineProfile.HALTED, () -> Files.exists(files.resolve(EngineProfile.HALTED)));
+  }
+
+  static boolean isRestartable(InspectContainerResponse inspected) {
+    return "true".equals(inspected.getConfig().getLabels().get(DockerDatabaseRuntime.RESTARTABLE));
+  }
+
+  /**
+   * Whether any process but the supervisor (and its pause between checks) runs in a restartable
+   * container: the engine, its children, or the entry point starting it.
+   */
+  static boolean engineRuns(DockerClient docker, InspectContainerResponse inspected) {
+    String supervisor = String.valueOf(inspected.getState().getPidLong());
+    var top = DockerErrors.call("list the processes of " + nameOf(inspected),
+        () -> docker.topContainerCmd(inspected.getId()).withPsArgs("-o pid,args").exec());
+    List<String> titles = List.of(top.getTitles());
+    int pid = titles.indexOf("PID");
+    int args = Math.max(titles.indexOf("COMMAND"), titles.indexOf("ARGS"));
+    for (String[] process : top.getProcesses()) {
+      String command = args < 0 ? "" : process[args];
+      if (!process[pid].equals(supervisor) && !command.startsWith("sleep")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

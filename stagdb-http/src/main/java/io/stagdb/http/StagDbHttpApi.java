@@ -135,6 +135,7 @@ public final class StagDbHttpApi implements AutoCloseable {
             ctx -> ctx.json(page(ctx, stagDb.snapshots(databaseName(ctx)), this::snapshotView))),
         new Route(HandlerType.POST, "/v1/databases/{name}/branches", std, this::branchFromDatabase),
         new Route(HandlerType.POST, "/v1/databases/{name}/reset", std, this::reset),
+        new Route(HandlerType.POST, "/v1/databases/{name}/import", std, this::importDump),
         new Route(HandlerType.POST, "/v1/databases/{name}/recycle", std,
             ctx -> ctx.json(view(stagDb.recycle(databaseName(ctx))))),
         new Route(HandlerType.POST, "/v1/databases/{name}/release", std, ctx -> {
@@ -429,6 +430,16 @@ public final class StagDbHttpApi implements AutoCloseable {
   private void reset(Context ctx) {
     String snapshot = ctx.queryParam("snapshot");
     ctx.json(view(stagDb.reset(databaseName(ctx), snapshot == null ? null : SnapshotName.of("snapshot", snapshot))));
+  }
+
+  /** The body is the dump, streamed to the engine as it arrives: no size limit, never held whole. */
+  private void importDump(Context ctx) throws IOException {
+    DatabaseName name = databaseName(ctx);
+    try (InputStream dump = ctx.req().getInputStream()) {
+      io.stagdb.domain.port.in.DumpImport done = stagDb.importDump(name, dump);
+      ctx.json(new Dto.DumpImport(done.database().value(), done.format().name().toLowerCase(java.util.Locale.ROOT)
+          .replace('_', '-'), done.bytes(), done.took().toMillis() / 1000.0));
+    }
   }
 
   private void logs(Context ctx) throws Exception {

@@ -230,6 +230,11 @@ public final class StagDbEngine implements StagDb, AutoCloseable {
   }
 
   @Override
+  public io.stagdb.domain.port.in.DumpImport importDump(DatabaseName name, java.io.InputStream dump) {
+    return service.importDump(name, dump);
+  }
+
+  @Override
   public Database recycle(DatabaseName branch) {
     return service.recycle(branch);
   }

@@ -15,6 +15,8 @@ public record ReconcileReport(boolean dryRun, List<Action> actions) {
     UNDO_CREATE,
     /** A database half-deleted before a crash: the deletion is finished. */
     FINISH_DELETE,
+    /** A database whose dump import was cut short (a crash): its volume is rolled back to before the import. */
+    UNDO_IMPORT,
     /** A RUNNING database whose container is stopped or crashed: it is started. */
     RESTART,
     /** A RUNNING database whose container is gone: it is created again on the volume. */

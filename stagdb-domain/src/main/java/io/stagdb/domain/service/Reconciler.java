@@ -31,11 +31,13 @@ public final class Reconciler {
   private final Provisioning p;
   private final Removal removal;
   private final boolean removeOrphans;
+  private final DumpImports dumpImports;
 
   Reconciler(Provisioning provisioning, Removal removal, boolean removeOrphans) {
     this.p = provisioning;
     this.removal = removal;
     this.removeOrphans = removeOrphans;
+    this.dumpImports = new DumpImports(provisioning);
   }
 
   /** Compares and repairs; with {@code dryRun}, only reports what it would do. */
@@ -61,7 +63,14 @@ public final class Reconciler {
   /** Phase 1: half-done creates and deletes, containers that should run, volumes that are gone. */
   private void repairDatabases(boolean dryRun, List<Action> actions) {
     Set<String> volumeNames = new HashSet<>();
-    p.volumes.list().stream().filter(i -> !i.isSnapshot()).forEach(i -> volumeNames.add(i.volume()));
+    Set<String> interruptedImports = new HashSet<>();
+    p.volumes.list().forEach(i -> {
+      if (!i.isSnapshot()) {
+        volumeNames.add(i.volume());
+      } else if (DumpImports.SAFETY_POINT.equals(i.snapshot())) {
+        interruptedImports.add(i.volume());
+      }
+    });
     Map<DatabaseId, ContainerState> states = new HashMap<>();
     Map<DatabaseId, Path> onVolume = new HashMap<>();
     p.runtime.list().forEach(c -> {
@@ -80,7 +89,10 @@ public final class Reconciler {
             () -> removal.finish(List.of(database.id()))));
         case RUNNING, STOPPED, FAILED -> {
           String gone = "volume " + database.volume() + " is gone";
-          if (!volumeNames.contains(database.volume())) {
+          if (interruptedImports.contains(database.volume())) {
+            actions.add(act(dryRun, Kind.UNDO_IMPORT, database, "a dump import was cut short; its data is rolled back",
+                holding(database, dumpImports::rollBack)));
+          } else if (!volumeNames.contains(database.volume())) {
             if (database.status() != DatabaseStatus.FAILED) {
               actions.add(act(dryRun, Kind.MISSING_VOLUME, database, gone, holding(database, d -> p.markFailed(d, gone))));
             }
@@ -156,7 +168,7 @@ public final class Reconciler {
     for (VolumeInfo info : p.volumes.list()) {
       if (info.isSnapshot() && ownedVolumes.contains(info.volume())
           && !catalogued.contains(info.volume() + "@" + info.snapshot())
-          && !Provisioning.RECYCLE_POINT.equals(info.snapshot())) {
+          && !Provisioning.RECYCLE_POINT.equals(info.snapshot()) && !DumpImports.SAFETY_POINT.equals(info.snapshot())) {
         actions.add(act(keep, Kind.ORPHAN_SNAPSHOT, info.volume() + "@" + info.snapshot(),
             "snapshot the catalog does not know", () -> p.volumes.destroySnapshot(info.volume(), info.snapshot())));
       } else if (!info.isSnapshot() && !ownedVolumes.contains(info.volume())) {

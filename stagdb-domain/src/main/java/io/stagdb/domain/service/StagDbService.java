@@ -38,6 +38,7 @@ public final class StagDbService implements StagDb, AutoCloseable {
   private final DatabaseLifecycle databases;
   private final Snapshots snapshots;
   private final Branching branching;
+  private final DumpImports dumpImports;
 
   public StagDbService(VolumeStore volumes, DatabaseRuntime runtime, Catalog catalog, SecretGenerator secrets,
                        Clock clock, StagDbSettings settings) {
@@ -56,6 +57,7 @@ public final class StagDbService implements StagDb, AutoCloseable {
     this.databases = new DatabaseLifecycle(provisioning, removal, validation);
     this.snapshots = new Snapshots(provisioning, removal);
     this.branching = new Branching(provisioning, removal, validation, new Standbys(provisioning));
+    this.dumpImports = new DumpImports(provisioning);
   }
 
   /** The reconciler for this service's ports, repairing through the same steps and names. */
@@ -150,6 +152,11 @@ public final class StagDbService implements StagDb, AutoCloseable {
   @Override
   public Database reset(DatabaseName branch, SnapshotName snapshot) {
     return provisioning.observed("reset", () -> branching.reset(branch, snapshot));
+  }
+
+  @Override
+  public io.stagdb.domain.port.in.DumpImport importDump(DatabaseName name, java.io.InputStream dump) {
+    return provisioning.observed("import", () -> dumpImports.importDump(name, dump));
   }
 
   @Override

@@ -126,6 +126,34 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
     require(id).scripts.addAll(scripts);
   }
 
+  /**
+   * Reads the whole dump and records it as a script {@code restore <FORMAT> <bytes>}; a dump
+   * containing {@code REFUSE} is refused after the "engine" wrote a file {@code half-loaded}.
+   */
+  @Override
+  public void restoreDump(DatabaseId id, Credentials credentials, io.stagdb.domain.model.DumpFormat format,
+                          java.io.InputStream dump) {
+    faults.check("runtime.restoreDump");
+    byte[] all;
+    try {
+      all = dump.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new io.stagdb.domain.error.InfrastructureException("the upload broke off: " + e.getMessage(), e);
+    }
+    synchronized (this) {
+      awaitReadyUnchecked(id, credentials);
+      if (new String(all, java.nio.charset.StandardCharsets.ISO_8859_1).contains("REFUSE")) {
+        try {
+          java.nio.file.Files.writeString(require(id).spec.dataPath().resolve("half-loaded"), "x");
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        throw new io.stagdb.domain.error.InvalidRequestException("body", "the engine refused the dump");
+      }
+      require(id).scripts.add("restore " + format + " " + all.length);
+    }
+  }
+
   /** What this fake's "image" offers. */
   public static final java.util.Set<String> OFFERED_EXTENSIONS = java.util.Set.of("pg_trgm", "pg_stat_statements", "hstore", "citext");
 

@@ -106,6 +106,14 @@ public interface StagDb {
    */
   void release(DatabaseName branch);
 
+  /**
+   * Loads a dump into a running database, streamed from {@code dump} to the engine's own tool and
+   * never held whole: a PostgreSQL custom-format or plain SQL dump, or a MySQL/MariaDB SQL dump,
+   * told apart by its first bytes. All or nothing: when the engine refuses the dump, or the stream
+   * breaks off, the database is put back to its data before the import.
+   */
+  DumpImport importDump(DatabaseName name, java.io.InputStream dump);
+
   DatabaseStats stats(DatabaseName name);
 
   /** What a new database may be: engine versions and their images, resource bounds, the longest TTL. */

@@ -45,6 +45,16 @@ public interface DatabaseRuntime {
    */
   void createExtensions(DatabaseId id, Credentials credentials, List<String> extensions);
 
+  /**
+   * Restores a dump into the database as {@code credentials} with the engine image's own tool
+   * ({@code pg_restore}, {@code psql}, {@code mariadb}/{@code mysql}), streaming {@code dump} to it
+   * as it is read. Fails with an {@code InvalidRequestException} on {@code body}, carrying the
+   * tool's last lines, when the tool refuses the dump; an {@code InfrastructureException} when the
+   * stream breaks off. Leaves whatever the tool loaded: undoing it is the caller's.
+   */
+  void restoreDump(DatabaseId id, Credentials credentials, io.stagdb.domain.model.DumpFormat format,
+                   java.io.InputStream dump);
+
   /** Makes the engine's files consistent on disk until the returned handle is closed. */
   Quiesced quiesce(DatabaseId id, Credentials credentials);
 
