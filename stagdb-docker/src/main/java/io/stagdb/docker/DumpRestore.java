@@ -60,15 +60,17 @@ final class DumpRestore {
     try {
       run(container.getId(), List.of("mkfifo", "-m", "0600", pipeInside), List.of(), "make the pipe the dump is read from");
       Deque<String> output = new ArrayDeque<>();
-      Exec tool = start(container.getId(), command(engine, format, credentials, pipeInside), environment(engine, credentials), output);
+      List<String> command = command(engine, format, credentials, pipeInside);
+      Exec tool = start(container.getId(), command, environment(engine, credentials), output);
       IOException broken = feed(pipe, dump, tool);
       tool.awaitExit();
-      if (broken != null && !tool.refused()) {
+      Long exit = tool.exitCode();
+      if (exit != null && exit == 0 && broken != null) {
         throw new InfrastructureException("the upload broke off: " + broken.getMessage(), broken);
       }
-      if (tool.refused()) {
-        throw new InvalidRequestException("body", "the dump was not restored (" + command(engine, format, credentials, "").get(0)
-            + " exit " + tool.exitCode() + "): " + String.join("\n", lastLines(output)));
+      if (exit == null || exit != 0) {
+        throw new InvalidRequestException("body", "the dump was not restored (" + command.get(0) + " exit " + exit
+            + "): " + String.join("\n", lastLines(output)));
       }
     } finally {
       try {
@@ -141,7 +143,8 @@ final class DumpRestore {
     Deque<String> output = new ArrayDeque<>();
     Exec exec = start(container, command, env, output);
     exec.awaitExit();
-    if (exec.refused()) {
+    Long exit = exec.exitCode();
+    if (exit == null || exit != 0) {
       throw new InfrastructureException("cannot " + what + ": " + String.join("\n", lastLines(output)));
     }
   }
@@ -197,13 +200,9 @@ final class DumpRestore {
       }
     }
 
+    /** Its exit code once it has exited; {@code null} while it runs. */
     Long exitCode() {
       return DockerErrors.call("inspect the restore", () -> docker.inspectExecCmd(id).exec().getExitCodeLong());
-    }
-
-    boolean refused() {
-      Long code = exitCode();
-      return code == null || code != 0;
     }
   }
 }

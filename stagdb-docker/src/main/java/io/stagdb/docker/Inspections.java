@@ -5,6 +5,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
 import io.stagdb.domain.model.Engine;
 import io.stagdb.domain.port.out.ContainerState;
+import io.stagdb.domain.port.out.VolumeIo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,7 +55,7 @@ final class Inspections {
 
   /** Whether the supervisor's marker says the engine is halted. */
   static boolean haltMarked(Path files) {
-    return io.stagdb.domain.port.out.VolumeIo.within("looking for " + EngineProfile.HALTED, () -> Files.exists(files.resolve(EngineProfile.HALTED)));
+    return VolumeIo.within("looking for " + EngineProfile.HALTED, () -> Files.exists(files.resolve(EngineProfile.HALTED)));
   }
 
   static boolean isRestartable(InspectContainerResponse inspected) {
