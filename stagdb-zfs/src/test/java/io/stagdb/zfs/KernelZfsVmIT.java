@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The ZFS tests on kernel OpenZFS: boots the ZFS test VM (scripts/build-zfs-vm: Debian's 6.1 kernel,
@@ -23,7 +25,11 @@ import org.junit.jupiter.api.Test;
  * mode (ZfsVolumeStoreIT), the volume-store contract and the errno translations in native mode,
  * and roots whose mountpoint is none, inherited or their own, in both modes. No Docker runs in the
  * guest. The guest is bounded in time; on failure its console and its test log are printed.
+ *
+ * <p>It runs beside the module's other integration tests (junit-platform.properties): it shares
+ * nothing with them but the host's second core.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class KernelZfsVmIT {
   static final List<String> GUEST_TESTS = List.of("io.stagdb.zfs.ZfsNativeIT", "io.stagdb.zfs.ZfsVolumeStoreIT",
       "io.stagdb.zfs.ZfsNativeVolumeStoreInVm", "io.stagdb.zfs.ZfsNativeErrorsInVm", "io.stagdb.zfs.ZfsRootsInVm");
