@@ -15,7 +15,31 @@ public final class Dto {
   }
 
   /** {@code POST /v1/databases}. */
-  public record CreateDatabase(String name, String type, String version, Config config) {
+  public record CreateDatabase(String name, String type, String version, Config config, Source source) {
+    public CreateDatabase(String name, String type, String version, Config config) {
+      this(name, type, version, config, null);
+    }
+  }
+
+  /**
+   * A live database to import from: a connection URL such as
+   * {@code postgresql://reader:password@prod.internal:5432/app} (answers show it with the password
+   * masked); {@code refresh}, a cron expression for copying it again ({@code "0 3 * * *"}: nightly at
+   * 03:00 UTC), and {@code keep}, how many import and refresh snapshots are kept (default 3).
+   */
+  public record Source(String url, String refresh, Integer keep) {
+    public Source(String url) {
+      this(url, null, null);
+    }
+  }
+
+  /**
+   * How far the import of an {@code importing} database has got: the phase ({@code dump}, {@code restore},
+   * or {@code copy} when both run at once), the tables (collections) done in it of those in the source,
+   * the bytes written into the database so far against the source's size, and the time since it began.
+   */
+  public record ImportState(String phase, long objectsDone, long objectsTotal, long bytesDone, long bytesTotal,
+                            String startedAt, long elapsedSeconds) {
   }
 
   /**
@@ -52,12 +76,20 @@ public final class Dto {
   public record Database(String id, String name, String type, String version, String status, String statusDetail,
                          Connection connection, String url, Resources resources, String origin, String expiresAt,
                          Map<String, String> labels, String createdAt, String updatedAt, List<String> extensions,
-                         Map<String, String> settings) {
+                         Map<String, String> settings, Source source, ImportState importing) {
+    public Database(String id, String name, String type, String version, String status, String statusDetail,
+                    Connection connection, String url, Resources resources, String origin, String expiresAt,
+                    Map<String, String> labels, String createdAt, String updatedAt, List<String> extensions,
+                    Map<String, String> settings) {
+      this(id, name, type, version, status, statusDetail, connection, url, resources, origin, expiresAt, labels, createdAt,
+          updatedAt, extensions, settings, null, null);
+    }
+
     public Database(String id, String name, String type, String version, String status, String statusDetail,
                     Connection connection, String url, Resources resources, String origin, String expiresAt,
                     Map<String, String> labels, String createdAt, String updatedAt) {
       this(id, name, type, version, status, statusDetail, connection, url, resources, origin, expiresAt, labels, createdAt,
-          updatedAt, null, null);
+          updatedAt, null, null, null, null);
     }
   }
 

@@ -72,8 +72,19 @@ public final class StagDbClient {
 
   // ---- databases ----
 
+  /** Creates a database and waits until it accepts connections (and, with a source, until its data is in). */
   public Dto.Database createDatabase(Dto.CreateDatabase request) {
-    return send("POST", "/v1/databases", request, Dto.Database.class);
+    return send("POST", "/v1/databases?wait=true", request, Dto.Database.class);
+  }
+
+  /** Copies an imported database again from its source and waits until it serves the new copy. */
+  public Dto.Database refresh(String database) {
+    return send("POST", "/v1/databases/" + path(database) + "/refresh?wait=true", null, Dto.Database.class);
+  }
+
+  /** Starts a refresh and returns at once (202); its progress is in {@link #getDatabase}'s {@code importing}. */
+  public Dto.Accepted refreshAsync(String database) {
+    return send("POST", "/v1/databases/" + path(database) + "/refresh", null, Dto.Accepted.class);
   }
 
   /** Starts creating and returns at once (202); poll {@link #getDatabase}. */

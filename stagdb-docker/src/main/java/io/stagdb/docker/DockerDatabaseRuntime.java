@@ -30,6 +30,9 @@ import io.stagdb.domain.error.InfrastructureException;
 import io.stagdb.domain.port.out.VolumeIo;
 import io.stagdb.domain.error.NotFoundException;
 import io.stagdb.domain.model.Credentials;
+import io.stagdb.domain.model.ImportSource;
+import io.stagdb.domain.port.out.ImportListener;
+import io.stagdb.domain.port.out.SourceInfo;
 import io.stagdb.domain.model.DatabaseId;
 import io.stagdb.domain.model.Engine;
 import io.stagdb.domain.model.EngineImage;
@@ -90,6 +93,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   private final EngineImages images;
   private final ContainerLogs logs;
   private final IsolatedNetwork network;
+  private final ContainerExec exec;
   /** Container ids by database, learnt when they are made or first looked up (a lookup is a list call). */
   private final Map<DatabaseId, String> containerIds = new ConcurrentHashMap<>();
   /** What a container is (fixed when it is made), by container id: one inspect instead of one a call. */
@@ -110,6 +114,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     this.images = new EngineImages(docker, settings.images(), settings.pullImages());
     this.logs = new ContainerLogs(docker, follows);
     this.network = new IsolatedNetwork(docker, settings.containerPrefix() + "isolated", managedLabels());
+    this.exec = new ContainerExec(docker);
   }
 
   /** Connects to the engine the settings (or {@code DOCKER_HOST}) name; fails clearly when it does not answer. */
@@ -269,7 +274,19 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   public void restoreDump(DatabaseId id, Credentials credentials, io.stagdb.domain.model.DumpFormat format,
                           java.io.InputStream dump) {
     Facts f = facts(id);
-    new DumpRestore(docker).restore(inspectById(f.container()), f.engine(), credentials, format, dump);
+    new DumpRestore(exec).restore(inspectById(f.container()), f.engine(), credentials, format, dump);
+  }
+
+  @Override
+  public SourceInfo probeSource(DatabaseId id, ImportSource source) {
+    Facts f = facts(id);
+    return new LiveCopy(exec).probe(inspectById(f.container()), f.engine(), source);
+  }
+
+  @Override
+  public void copyFrom(DatabaseId id, Credentials credentials, ImportSource source, ImportListener listener) {
+    Facts f = facts(id);
+    new LiveCopy(exec).copy(inspectById(f.container()), f.engine(), credentials, source, listener);
   }
 
   @Override
@@ -512,7 +529,9 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
 
   @Override
   public String logs(DatabaseId id, int tail, Instant since) {
-    return logs.read(requireId(id), tail, since);
+    String engine = logs.read(requireId(id), tail, since);
+    Path files = facts(id).files();
+    return files == null ? engine : engine + LiveCopy.importLog(files.getParent(), tail, since);
   }
 
   @Override

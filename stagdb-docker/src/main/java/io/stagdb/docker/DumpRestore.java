@@ -1,9 +1,6 @@
 package io.stagdb.docker;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.model.Frame;
 import io.stagdb.domain.error.InfrastructureException;
 import io.stagdb.domain.error.InvalidRequestException;
 import io.stagdb.domain.model.Credentials;
@@ -12,16 +9,9 @@ import io.stagdb.domain.model.Engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,49 +25,33 @@ import org.slf4j.LoggerFactory;
  */
 final class DumpRestore {
   private static final Logger LOG = LoggerFactory.getLogger(DumpRestore.class);
-  private static final int LAST_LINES = 20;
   /** The longest a restore may take after its last byte was written (indexes, constraints). */
-  private static final long FINISH_HOURS = 12;
+  static final Duration FINISH = Duration.ofHours(12);
 
-  private final DockerClient docker;
+  private final ContainerExec exec;
 
-  DumpRestore(DockerClient docker) {
-    this.docker = docker;
+  DumpRestore(ContainerExec exec) {
+    this.exec = exec;
   }
 
   void restore(InspectContainerResponse container, Engine engine, Credentials credentials, DumpFormat format,
                InputStream dump) {
-    Path files = Inspections.filesOf(container);
-    String inside = container.getMounts() == null ? null : container.getMounts().stream()
-        .filter(m -> m.getSource() != null && Path.of(m.getSource()).equals(files))
-        .map(m -> m.getDestination().getPath()).findFirst().orElse(null);
-    if (files == null || inside == null) {
-      throw new InfrastructureException("a dump can be uploaded only into a database whose files are on this host");
-    }
-    String pipeName = ".stagdb-import-" + UUID.randomUUID() + ".fifo";
-    Path pipe = files.resolve(pipeName);
-    String pipeInside = inside + "/" + pipeName;
+    EnginePipe pipe = EnginePipe.make(exec, container, "a dump upload");
     try {
-      run(container.getId(), List.of("mkfifo", "-m", "0600", pipeInside), List.of(), "make the pipe the dump is read from");
-      Deque<String> output = new ArrayDeque<>();
-      List<String> command = command(engine, format, credentials, pipeInside);
-      Exec tool = start(container.getId(), command, environment(engine, credentials), output);
+      List<String> command = command(engine, format, credentials, pipe.inside());
+      ContainerExec.Running tool = exec.start(container.getId(), command, environment(engine, credentials), line -> { });
       IOException broken = feed(pipe, dump, tool);
-      tool.awaitExit();
+      tool.awaitExit(FINISH);
       Long exit = tool.exitCode();
       if (exit != null && exit == 0 && broken != null) {
         throw new InfrastructureException("the upload broke off: " + broken.getMessage(), broken);
       }
       if (exit == null || exit != 0) {
         throw new InvalidRequestException("body", "the dump was not restored (" + command.get(0) + " exit " + exit
-            + "): " + String.join("\n", lastLines(output)));
+            + "): " + String.join("\n", tool.lastLines()));
       }
     } finally {
-      try {
-        Files.deleteIfExists(pipe);
-      } catch (IOException e) {
-        LOG.warn("could not remove {}: {}", pipe, e.getMessage());
-      }
+      pipe.remove();
     }
   }
 
@@ -107,21 +81,16 @@ final class DumpRestore {
    * Writes the upload into the pipe; returns the error when the upload broke off. When the tool
    * stops reading (it refused the dump), the write fails and the rest of the upload is left unread.
    */
-  private static IOException feed(Path pipe, InputStream dump, Exec tool) {
+  private static IOException feed(EnginePipe pipe, InputStream dump, ContainerExec.Running tool) {
     Thread unblock = new Thread(() -> {
-      // a tool that exits before it opened the pipe would leave the opening below waiting for ever:
-      // an end opened for reading and writing (never blocks) lets it through, to a broken pipe
-      tool.awaitExit();
-      try (FileChannel ignored = FileChannel.open(pipe, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-        // opened and closed; never created
-      } catch (IOException gone) {
-        // removed already: the write has finished
-      }
+      // a tool that exits before it opened the pipe would leave the opening below waiting for ever
+      tool.awaitExit(FINISH);
+      pipe.unblock();
     }, "dump-pipe-unblock");
     unblock.setDaemon(true);
     unblock.start();
     byte[] buffer = new byte[1 << 16];
-    try (OutputStream out = Files.newOutputStream(pipe)) {
+    try (OutputStream out = Files.newOutputStream(pipe.onHost())) {
       while (true) {
         int n;
         try {
@@ -136,73 +105,6 @@ final class DumpRestore {
       }
     } catch (IOException toolStoppedReading) {
       return toolStoppedReading;
-    }
-  }
-
-  private void run(String container, List<String> command, List<String> env, String what) {
-    Deque<String> output = new ArrayDeque<>();
-    Exec exec = start(container, command, env, output);
-    exec.awaitExit();
-    Long exit = exec.exitCode();
-    if (exit == null || exit != 0) {
-      throw new InfrastructureException("cannot " + what + ": " + String.join("\n", lastLines(output)));
-    }
-  }
-
-  private Exec start(String container, List<String> command, List<String> env, Deque<String> output) {
-    String id = DockerErrors.call("run " + command.get(0), () -> docker.execCreateCmd(container)
-        .withCmd(command.toArray(String[]::new)).withEnv(env).withAttachStdout(true).withAttachStderr(true)
-        .exec().getId());
-    ResultCallback.Adapter<Frame> callback = DockerErrors.call("run " + command.get(0), () -> docker.execStartCmd(id)
-        .exec(new ResultCallback.Adapter<>() {
-          @Override
-          public void onNext(Frame frame) {
-            for (String line : new String(frame.getPayload(), StandardCharsets.UTF_8).split("\n")) {
-              if (!line.isBlank()) {
-                LOG.info("{}: {}", command.get(0), line.strip());
-                synchronized (output) {
-                  output.addLast(line.strip());
-                  if (output.size() > LAST_LINES) {
-                    output.removeFirst();
-                  }
-                }
-              }
-            }
-          }
-        }));
-    return new Exec(id, callback);
-  }
-
-  private static List<String> lastLines(Deque<String> output) {
-    synchronized (output) {
-      return List.copyOf(output);
-    }
-  }
-
-  /** A command running in the container. */
-  private final class Exec {
-    private final String id;
-    private final ResultCallback.Adapter<Frame> callback;
-
-    Exec(String id, ResultCallback.Adapter<Frame> callback) {
-      this.id = id;
-      this.callback = callback;
-    }
-
-    void awaitExit() {
-      try {
-        if (!callback.awaitCompletion(FINISH_HOURS, TimeUnit.HOURS)) {
-          throw new InfrastructureException("the restore did not finish within " + FINISH_HOURS + " h");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InfrastructureException("interrupted while the dump was restored", e);
-      }
-    }
-
-    /** Its exit code once it has exited; {@code null} while it runs. */
-    Long exitCode() {
-      return DockerErrors.call("inspect the restore", () -> docker.inspectExecCmd(id).exec().getExitCodeLong());
     }
   }
 }

@@ -80,7 +80,7 @@ final class Params {
     try {
       return DatabaseStatus.valueOf(value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException("status", "must be one of creating, running, stopped, failed, deleting");
+      throw new InvalidRequestException("status", "must be one of creating, importing, running, stopped, failed, deleting");
     }
   }
 

@@ -32,6 +32,8 @@ import io.stagdb.domain.model.DatabaseStatus;
 import io.stagdb.domain.model.Engine;
 import io.stagdb.domain.model.EngineSettings;
 import io.stagdb.domain.model.EngineVersion;
+import io.stagdb.domain.model.ImportSource;
+import io.stagdb.domain.model.RefreshPolicy;
 import io.stagdb.domain.model.Quantities;
 import io.stagdb.domain.model.Snapshot;
 import io.stagdb.domain.model.SnapshotId;
@@ -136,6 +138,7 @@ public final class StagDbHttpApi implements AutoCloseable {
         new Route(HandlerType.POST, "/v1/databases/{name}/branches", std, this::branchFromDatabase),
         new Route(HandlerType.POST, "/v1/databases/{name}/reset", std, this::reset),
         new Route(HandlerType.POST, "/v1/databases/{name}/import", std, this::importDump),
+        new Route(HandlerType.POST, "/v1/databases/{name}/refresh", std, this::refresh),
         new Route(HandlerType.POST, "/v1/databases/{name}/recycle", std,
             ctx -> ctx.json(view(stagDb.recycle(databaseName(ctx))))),
         new Route(HandlerType.POST, "/v1/databases/{name}/release", std, ctx -> {
@@ -322,16 +325,32 @@ public final class StagDbHttpApi implements AutoCloseable {
     Dto.CreateDatabase body = body(ctx, Dto.CreateDatabase.class);
     Dto.Config config = body.config() == null ? new Dto.Config(null, null, null, null, null, null) : body.config();
     EngineVersion engine = EngineVersion.parse(body.type(), body.version());
+    ImportSource source = body.source() == null ? null : ImportSource.parse(body.source().url());
     CreateDatabase request = new CreateDatabase(DatabaseName.of("name", body.name()), engine, resources(config),
         config.port(), config.env(), config.initScripts(),
-        EngineSettings.of(engine.engine(), config.extensions(), config.settings()), null, null);
-    if (waitRequested(ctx)) {
+        EngineSettings.of(engine.engine(), config.extensions(), config.settings()), null, null, source,
+        source == null || body.source().refresh() == null && body.source().keep() == null ? null
+            : RefreshPolicy.of(body.source().refresh(), body.source().keep()));
+    // an import can take hours: it runs in the background unless wait=true is asked for
+    if (booleanParam(ctx, "wait", source == null)) {
       created(ctx, "/v1/databases/", view(stagDb.create(request)));
       return;
     }
     String name = stagDb.createInBackground(request).name().value();
     String location = "/v1/databases/" + name;
     ctx.status(202).header("Location", location).json(new Dto.Accepted(name, "creating", location));
+  }
+
+  /** 202 at once (the refresh runs in the background), or with {@code wait=true} 200 with the refreshed database. */
+  private void refresh(Context ctx) {
+    DatabaseName name = databaseName(ctx);
+    if (booleanParam(ctx, "wait", false)) {
+      ctx.json(view(stagDb.refresh(name)));
+      return;
+    }
+    stagDb.refreshInBackground(name);
+    String location = "/v1/databases/" + name.value();
+    ctx.status(202).header("Location", location).json(new Dto.Accepted(name.value(), "refreshing", location));
   }
 
   /** 201 with the new database (or branch) and its {@code Location}. */
@@ -572,7 +591,8 @@ public final class StagDbHttpApi implements AutoCloseable {
   // ---- output ------------------------------------------------------------------------------
 
   private Dto.Database view(Database d) {
-    return Views.database(d, d.origin() == null ? Map.of() : snapshotNames(), settings.publicHost());
+    return Views.database(d, d.origin() == null ? Map.of() : snapshotNames(), settings.publicHost(),
+        d.status() == DatabaseStatus.IMPORTING ? stagDb.importProgress(d).orElse(null) : null);
   }
 
   private Map<SnapshotId, String> snapshotNames() {

@@ -8,6 +8,7 @@ import io.stagdb.domain.model.Resources;
 import io.stagdb.domain.model.Snapshot;
 import io.stagdb.domain.model.SnapshotId;
 import io.stagdb.domain.port.in.DatabaseStats;
+import io.stagdb.domain.port.in.ImportProgress;
 import io.stagdb.domain.port.in.Offer;
 import io.stagdb.domain.webhook.WebhookDelivery;
 import io.stagdb.domain.webhook.WebhookSubscription;
@@ -25,6 +26,11 @@ final class Views {
   }
 
   static Dto.Database database(Database d, Map<SnapshotId, String> snapshotNames, String host) {
+    return database(d, snapshotNames, host, null);
+  }
+
+  /** With the progress of its import, while it is importing. */
+  static Dto.Database database(Database d, Map<SnapshotId, String> snapshotNames, String host, ImportProgress progress) {
     var c = d.credentials();
     return new Dto.Database(d.id().value(), d.name().value(), d.engine().engine().id(), d.engine().version(),
         d.status().name().toLowerCase(Locale.ROOT), d.statusDetail(),
@@ -32,7 +38,10 @@ final class Views {
         url(d, host), resources(d), d.origin() == null ? null : snapshotNames.getOrDefault(d.origin(), d.origin().value()),
         text(d.expiresAt()), d.labels(), text(d.createdAt()), text(d.updatedAt()),
         d.engineSettings().extensions().isEmpty() ? null : d.engineSettings().extensions(),
-        d.engineSettings().settings().isEmpty() ? null : new java.util.TreeMap<>(d.engineSettings().settings()));
+        d.engineSettings().settings().isEmpty() ? null : new java.util.TreeMap<>(d.engineSettings().settings()),
+        d.source() == null ? null : new Dto.Source(d.source().masked(), d.refresh().schedule(), d.refresh().keep()),
+        progress == null ? null : new Dto.ImportState(progress.phase(), progress.objectsDone(), progress.objectsTotal(),
+            progress.bytesDone(), progress.bytesTotal(), text(progress.startedAt()), progress.elapsed().toSeconds()));
   }
 
   /** A connection URL in the engine's usual scheme, user and password URL-encoded. */

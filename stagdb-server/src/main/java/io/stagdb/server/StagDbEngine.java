@@ -75,7 +75,7 @@ public final class StagDbEngine implements StagDb, AutoCloseable {
       this.service = new StagDbService(volumes, docker, catalog, new RandomSecrets(), clock,
           new StagDbSettings(config.resources(), config.ports(), config.readyTimeout(), Map.of(), config.lockWait(),
               config.maxTtl(), config.backgroundThreads(), config.standbys(), config.standbyIdle(), config.standbyMax()),
-          observer);
+          observer, new io.stagdb.server.schedule.CronSchedules());
       this.reconciler = service.reconciler(config.removeOrphans());
       this.apiKeys = new ApiKeys(new SqliteApiKeyStore(db), clock);
       WebhookTargets targets = WebhookTargets.system(config.webhooksAllowPrivateNetworks());
@@ -192,6 +192,26 @@ public final class StagDbEngine implements StagDb, AutoCloseable {
   @Override
   public Database get(DatabaseName name) {
     return service.get(name);
+  }
+
+  @Override
+  public java.util.Optional<io.stagdb.domain.port.in.ImportProgress> importProgress(Database database) {
+    return service.importProgress(database);
+  }
+
+  @Override
+  public Database refresh(DatabaseName database) {
+    return service.refresh(database);
+  }
+
+  @Override
+  public Database refreshInBackground(DatabaseName database) {
+    return service.refreshInBackground(database);
+  }
+
+  @Override
+  public void refreshDue() {
+    service.refreshDue();
   }
 
   @Override

@@ -56,6 +56,7 @@ public final class StagDbServer implements AutoCloseable {
     schedule("reap expired branches", engine::deleteExpired, config.reaperInterval().toMillis());
     schedule("finish deletions left half-done", engine::finishPendingDeletions, 60_000);
     schedule("detect crashed databases", engine::detectCrashes, 10_000);
+    schedule("refresh imported databases on their schedule", engine::refreshDue, 30_000);
     schedule("deliver webhooks", engine.webhooks()::dispatchOnce, 1_000);
     LOG.info("stagDB listening on {}://{}:{} (started in {} ms)", config.tls() ? "https" : "http", config.apiHost(), port,
         (System.nanoTime() - started) / 1_000_000);

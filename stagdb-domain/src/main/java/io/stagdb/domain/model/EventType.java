@@ -11,7 +11,9 @@ public enum EventType {
   SNAPSHOT_DELETED("snapshot.deleted"),
   BRANCH_CREATED("branch.created"),
   BRANCH_RESET("branch.reset"),
-  BRANCH_RECYCLED("branch.recycled");
+  BRANCH_RECYCLED("branch.recycled"),
+  IMPORT_DONE("import.done"),
+  IMPORT_FAILED("import.failed");
 
   private final String wireName;
 

@@ -111,6 +111,54 @@ public record ImportSource(Engine engine, String host, int port, String database
     }
   }
 
+  /**
+   * Refuses, before anything is copied, a source whose version is newer than the target's, or than the
+   * dump tool of the target's image (a dump tool reads only servers up to its own version). PostgreSQL
+   * compares major versions; MySQL, MariaDB and MongoDB major.minor, within one family only (a MySQL
+   * and a MariaDB version say nothing about each other).
+   *
+   * @param serverVersion the source's version as it reports it, e.g. {@code 16.2} or {@code 10.11.6-MariaDB}
+   * @param tool          the dump tool's name and version, e.g. {@code pg_dump 15.10} (its first number is its
+   *                      version), or {@code null} when it does not follow the server's versions
+   */
+  public void requireFits(EngineVersion target, String serverVersion, String tool) {
+    int[] source = versionOf(serverVersion);
+    int[] into = versionOf(target.version());
+    boolean sameFamily = engine != Engine.MYSQL && engine != Engine.MARIADB
+        || serverVersion.toLowerCase(Locale.ROOT).contains("mariadb") == (target.engine() == Engine.MARIADB);
+    if (source == null || into == null || !sameFamily) {
+      return;
+    }
+    if (newer(source, into)) {
+      throw new InvalidRequestException(FIELD, "the source runs " + engine.id() + " " + Text.shorten(serverVersion)
+          + ", newer than the target's " + target.version() + "; create the database with version "
+          + (engine == Engine.POSTGRESQL ? source[0] : source[0] + "." + source[1]) + " or later");
+    }
+    int[] toolVersion = tool == null ? null : versionOf(tool);
+    if (toolVersion != null && newer(source, toolVersion)) {
+      throw new InvalidRequestException(FIELD, "the source runs " + engine.id() + " " + Text.shorten(serverVersion)
+          + ", newer than the image's " + Text.shorten(tool) + ", which cannot dump it; use an image whose client "
+          + "tools are at least as new");
+    }
+  }
+
+  private boolean newer(int[] a, int[] b) {
+    return engine == Engine.POSTGRESQL ? a[0] > b[0] : a[0] > b[0] || a[0] == b[0] && a[1] > b[1];
+  }
+
+  /** The first two numbers of a version text ({@code "16.2 (Debian 16.2-1)"} → 16, 2), or {@code null}. */
+  private static int[] versionOf(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(?:\\.(\\d+))?").matcher(text == null ? "" : text);
+    if (!m.find()) {
+      return null;
+    }
+    try {
+      return new int[] {Integer.parseInt(m.group(1)), m.group(2) == null ? 0 : Integer.parseInt(m.group(2))};
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   /** The URL with its password masked, as the API returns it and logs may show it. */
   public String masked() {
     return format(password.isEmpty() ? "" : MASK);

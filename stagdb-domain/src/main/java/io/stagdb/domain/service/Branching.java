@@ -149,7 +149,7 @@ final class Branching {
       labels.put(Standbys.LABEL, snapshot.id().value());
     }
     Database draft = new Database(id, request.name(), origin.engine(), DatabaseStatus.CREATING, resources, 0, own,
-        origin.env(), List.of(), origin.engineSettings(), Provisioning.firstVolume(id), snapshot.id(), plan.expiresAt(), labels, null, now, now);
+        origin.env(), List.of(), origin.engineSettings(), null, null, Provisioning.firstVolume(id), snapshot.id(), plan.expiresAt(), labels, null, now, now);
     Undo undo = new Undo();
     try {
       Database reserved = StepTimings.step("reserve", () -> p.reserve(draft, plan.port(), undo));

@@ -30,11 +30,13 @@ final class DatabaseLifecycle {
   private final Provisioning p;
   private final Removal removal;
   private final Validation validation;
+  private final LiveImports imports;
 
-  DatabaseLifecycle(Provisioning provisioning, Removal removal, Validation validation) {
+  DatabaseLifecycle(Provisioning provisioning, Removal removal, Validation validation, LiveImports imports) {
     this.p = provisioning;
     this.removal = removal;
     this.validation = validation;
+    this.imports = imports;
   }
 
   /** A create that passed validation: the row to reserve and whether the port was asked for. */
@@ -54,7 +56,7 @@ final class DatabaseLifecycle {
     Credentials credentials = new Credentials(request.engine().engine().defaultUser(), p.secrets.password(),
         request.engine().engine().defaultDatabase());
     return new Draft(new Database(id, request.name(), request.engine(), DatabaseStatus.CREATING, resources, 0,
-        credentials, request.env(), request.initScripts(), request.engineSettings(), Provisioning.firstVolume(id), null, expiresAt,
+        credentials, request.env(), request.initScripts(), request.engineSettings(), request.source(), request.refresh(), Provisioning.firstVolume(id), null, expiresAt,
         request.labels(), null, now, now), port);
   }
 
@@ -66,7 +68,11 @@ final class DatabaseLifecycle {
       try {
         return bringUp(p.reserve(draft.row(), draft.port(), undo), draft.port() != null, undo);
       } catch (RuntimeException e) {
-        throw undo.rollback(e);
+        RuntimeException failure = undo.rollback(e);
+        if (draft.row().source() != null) {
+          imports.failed(draft.row(), e.getMessage());
+        }
+        throw failure;
       }
     });
   }
@@ -96,7 +102,12 @@ final class DatabaseLifecycle {
           undo.rollback(e);
           p.observe("create", started, false);
           LOG.log(System.Logger.Level.WARNING, "creating " + request.name() + " failed: " + e.getMessage());
-          return p.markFailed(current, "create failed: " + e.getMessage());
+          Database failed = p.markFailed(current, (current.source() == null ? "create" : "import") + " failed: "
+              + e.getMessage());
+          if (current.source() != null) {
+            imports.failed(failed, e.getMessage());
+          }
+          return failed;
         }
       }));
     } catch (RuntimeException refused) {
@@ -109,15 +120,31 @@ final class DatabaseLifecycle {
     return reserved;
   }
 
-  /** volume → container → ready → extensions → init scripts → RUNNING + event, for a reserved row; undone on failure. */
+  /** {@link #fill} → RUNNING + event (→ the import's snapshot), for a reserved row; undone on failure. */
   private Database bringUp(Database reserved, boolean portRequested, Undo undo) {
+    Database filled = fill(reserved, portRequested, undo);
+    Database up = p.markRunning(filled, EventType.DATABASE_CREATED, Map.of());
+    if (reserved.source() != null) {
+      imports.finish(up, "import");
+    }
+    return up;
+  }
+
+  /**
+   * volume → container → ready → extensions → (the copy from its source, IMPORTING meanwhile) → init
+   * scripts, for a reserved row, each step's undo pushed; the row as it is then.
+   */
+  Database fill(Database reserved, boolean portRequested, Undo undo) {
     Path data = p.makeVolume(reserved.volume(), undo,
         () -> p.volumes.create(reserved.volume(), reserved.resources().storageBytes()));
     Database running = p.runContainer(reserved, data, portRequested, false, undo);
     p.runtime.awaitReady(reserved.id(), reserved.credentials(), p.settings.readyTimeout());
     p.runtime.createExtensions(reserved.id(), reserved.credentials(), reserved.engineSettings().extensions());
+    if (reserved.source() != null) {
+      running = imports.copyIn(running);
+    }
     p.runtime.runScripts(reserved.id(), reserved.credentials(), running.initScripts());
-    return p.markRunning(running, EventType.DATABASE_CREATED, Map.of());
+    return running;
   }
 
   Database get(DatabaseName name) {
@@ -144,6 +171,8 @@ final class DatabaseLifecycle {
   }
 
   private <T> T onOne(DatabaseName name, java.util.function.Function<Database, T> work) {
+    // answer at once, not after the lock wait, while a create or an import holds the name for long
+    Provisioning.requireUsable(Lineage.requireDatabase(p.catalog, name));
     return p.locked(Provisioning.keys(Provisioning.db(name), Locks.Mode.EXCLUSIVE),
         () -> work.apply(Lineage.requireDatabase(p.catalog, name)));
   }

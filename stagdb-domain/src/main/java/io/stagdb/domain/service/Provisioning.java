@@ -198,9 +198,14 @@ final class Provisioning {
 
   /** Refuses work on a database that is being created or deleted. */
   static void requireUsable(Database database) {
-    if (database.status() == DatabaseStatus.CREATING || database.status() == DatabaseStatus.DELETING) {
-      throw new ConflictException(ConflictException.Reason.BUSY, "database '" + database.name() + "' is "
-          + (database.status() == DatabaseStatus.CREATING ? "being created" : "being deleted")
+    String doing = switch (database.status()) {
+      case CREATING -> "being created";
+      case IMPORTING -> "importing its data";
+      case DELETING -> "being deleted";
+      default -> null;
+    };
+    if (doing != null) {
+      throw new ConflictException(ConflictException.Reason.BUSY, "database '" + database.name() + "' is " + doing
           + "; try again when that has finished");
     }
   }

@@ -85,6 +85,12 @@ public final class Reconciler {
       switch (database.status()) {
         case CREATING -> actions.add(act(dryRun, Kind.UNDO_CREATE, database, "created only half-way",
             holding(database, this::undoCreate)));
+        case IMPORTING -> actions.add(act(dryRun, Kind.UNDO_CREATE, database,
+            "its import from " + database.source().masked() + " was cut short; the database is undone",
+            holding(database, d -> {
+              undoCreate(d);
+              new LiveImports(p).failed(d, "the server stopped during the import");
+            })));
         case DELETING -> actions.add(act(dryRun, Kind.FINISH_DELETE, database, "deleted only half-way",
             () -> removal.finish(List.of(database.id()))));
         case RUNNING, STOPPED, FAILED -> {

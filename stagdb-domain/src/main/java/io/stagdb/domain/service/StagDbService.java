@@ -39,6 +39,9 @@ public final class StagDbService implements StagDb, AutoCloseable {
   private final Snapshots snapshots;
   private final Branching branching;
   private final DumpImports dumpImports;
+  private final LiveImports liveImports;
+  private final Refreshes refreshes;
+  private final io.stagdb.domain.port.out.Schedules schedules;
 
   public StagDbService(VolumeStore volumes, DatabaseRuntime runtime, Catalog catalog, SecretGenerator secrets,
                        Clock clock, StagDbSettings settings) {
@@ -48,16 +51,26 @@ public final class StagDbService implements StagDb, AutoCloseable {
   /** With {@code observer} told how long each operation took (the server's metrics). */
   public StagDbService(VolumeStore volumes, DatabaseRuntime runtime, Catalog catalog, SecretGenerator secrets,
                        Clock clock, StagDbSettings settings, OperationObserver observer) {
+    this(volumes, runtime, catalog, secrets, clock, settings, observer, io.stagdb.domain.port.out.Schedules.NONE);
+  }
+
+  /** With {@code schedules} reading the refresh schedules of imported databases. */
+  public StagDbService(VolumeStore volumes, DatabaseRuntime runtime, Catalog catalog, SecretGenerator secrets,
+                       Clock clock, StagDbSettings settings, OperationObserver observer,
+                       io.stagdb.domain.port.out.Schedules schedules) {
+    this.schedules = Objects.requireNonNull(schedules, "schedules");
     this.provisioning = new Provisioning(Objects.requireNonNull(volumes, "volumes"),
         Objects.requireNonNull(runtime, "runtime"), Objects.requireNonNull(catalog, "catalog"),
         Objects.requireNonNull(secrets, "secrets"), Objects.requireNonNull(clock, "clock"),
         Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(observer, "observer"));
     Validation validation = new Validation(settings, clock);
     this.removal = new Removal(provisioning);
-    this.databases = new DatabaseLifecycle(provisioning, removal, validation);
+    this.liveImports = new LiveImports(provisioning);
+    this.databases = new DatabaseLifecycle(provisioning, removal, validation, liveImports);
     this.snapshots = new Snapshots(provisioning, removal);
     this.branching = new Branching(provisioning, removal, validation, new Standbys(provisioning));
     this.dumpImports = new DumpImports(provisioning);
+    this.refreshes = new Refreshes(provisioning, databases, liveImports, removal, snapshots, schedules);
   }
 
   /** The reconciler for this service's ports, repairing through the same steps and names. */
@@ -69,17 +82,45 @@ public final class StagDbService implements StagDb, AutoCloseable {
 
   @Override
   public Database create(CreateDatabase request) {
+    checkSchedule(request);
     return provisioning.observed("create", () -> databases.create(request));
   }
 
   @Override
   public Database createInBackground(CreateDatabase request) {
+    checkSchedule(request);
     return databases.createInBackground(request);
+  }
+
+  private void checkSchedule(CreateDatabase request) {
+    if (request.refresh() != null && request.refresh().schedule() != null) {
+      schedules.check("source.refresh", request.refresh().schedule());
+    }
+  }
+
+  @Override
+  public Database refresh(DatabaseName database) {
+    return provisioning.observed("refresh", () -> refreshes.refresh(database));
+  }
+
+  @Override
+  public Database refreshInBackground(DatabaseName database) {
+    return refreshes.refreshInBackground(database);
+  }
+
+  @Override
+  public void refreshDue() {
+    refreshes.refreshDue();
   }
 
   @Override
   public Database get(DatabaseName name) {
     return databases.get(name);
+  }
+
+  @Override
+  public java.util.Optional<io.stagdb.domain.port.in.ImportProgress> importProgress(Database database) {
+    return liveImports.progress(database.id());
   }
 
   @Override

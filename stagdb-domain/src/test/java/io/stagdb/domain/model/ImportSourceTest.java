@@ -53,4 +53,24 @@ class ImportSourceTest {
     assertThatThrownBy(() -> ImportSource.parse("mysql://u:p@h/d").requireCopiesInto(Engine.POSTGRESQL))
         .isInstanceOf(InvalidRequestException.class).hasMessageContaining("cannot be copied into a postgresql");
   }
+
+  @Test
+  void aSourceNewerThanTheTargetOrItsDumpToolIsRefused() {
+    ImportSource pg = ImportSource.parse("postgresql://u:p@h/d");
+    pg.requireFits(EngineVersion.parse("postgresql", "16"), "15.10", "pg_dump (PostgreSQL) 16.4");
+    pg.requireFits(EngineVersion.parse("postgresql", "15"), "15.10 (Debian 15.10-1)", "pg_dump (PostgreSQL) 15.2");
+    assertThatThrownBy(() -> pg.requireFits(EngineVersion.parse("postgresql", "15"), "16.2", null))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("newer than the target's 15");
+    assertThatThrownBy(() -> pg.requireFits(EngineVersion.parse("postgresql", "16"), "16.2", "pg_dump (PostgreSQL) 15.10"))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("newer than the image's pg_dump (PostgreSQL) 15.10");
+
+    ImportSource maria = ImportSource.parse("mariadb://u:p@h/d");
+    maria.requireFits(EngineVersion.parse("mariadb", "11.4"), "10.11.6-MariaDB-1:10.11.6+maria~ubu2204", null);
+    assertThatThrownBy(() -> maria.requireFits(EngineVersion.parse("mariadb", "10.11"), "11.4.2-MariaDB", null))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("version 11.4 or later");
+    ImportSource mysql = ImportSource.parse("mysql://u:p@h/d");
+    mysql.requireFits(EngineVersion.parse("mariadb", "10.11"), "8.0.36", null);   // two families: nothing to compare
+    assertThatThrownBy(() -> mysql.requireFits(EngineVersion.parse("mysql", "8.0"), "8.1.0", null))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("newer than the target's 8.0");
+  }
 }

@@ -83,7 +83,7 @@ class ReconcilerTest {
     Database half = createPg("half-created");
     stag.catalog.transact(tx -> {
       tx.update(new Database(half.id(), half.name(), half.engine(), DatabaseStatus.CREATING, half.resources(),
-          half.port(), half.credentials(), half.env(), half.initScripts(), half.engineSettings(), half.volume(), null, null, half.labels(),
+          half.port(), half.credentials(), half.env(), half.initScripts(), half.engineSettings(), half.source(), half.refresh(), half.volume(), null, null, half.labels(),
           null, half.createdAt(), half.updatedAt()));
       return null;
     });

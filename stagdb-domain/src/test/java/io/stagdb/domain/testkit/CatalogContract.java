@@ -14,6 +14,8 @@ import io.stagdb.domain.model.EngineSettings;
 import io.stagdb.domain.model.EngineVersion;
 import io.stagdb.domain.model.Event;
 import io.stagdb.domain.model.EventType;
+import io.stagdb.domain.model.ImportSource;
+import io.stagdb.domain.model.RefreshPolicy;
 import io.stagdb.domain.model.Resources;
 import io.stagdb.domain.model.Snapshot;
 import io.stagdb.domain.model.SnapshotId;
@@ -42,7 +44,8 @@ public abstract class CatalogContract {
     return new Database(id, DatabaseName.of(name), EngineVersion.parse("postgres", "15"), DatabaseStatus.CREATING,
         new Resources(1L << 30, 1500, 10L << 30), ports.incrementAndGet(),
         new Credentials("postgres", "p@ss'word", "postgres"), Map.of("TZ", "UTC"), List.of("CREATE TABLE t (x int)"),
-        new EngineSettings(List.of("pg_trgm"), Map.of("work_mem", "8MB")), id.value(), null, NOW.plus(1, ChronoUnit.HOURS), Map.of("io.stagdb.session", "s-1"), null, NOW, NOW);
+        new EngineSettings(List.of("pg_trgm"), Map.of("work_mem", "8MB")),
+        ImportSource.parse("postgresql://reader:s%40cret@prod.internal:5432/app"), new RefreshPolicy("0 3 * * *", 5), id.value(), null, NOW.plus(1, ChronoUnit.HOURS), Map.of("io.stagdb.session", "s-1"), null, NOW, NOW);
   }
 
   private void insert(Database database) {
@@ -72,7 +75,7 @@ public abstract class CatalogContract {
     insert(first);
     assertThatThrownBy(() -> insert(database("unique"))).isInstanceOf(ConflictException.class);
     Database samePort = new Database(DatabaseId.random(), DatabaseName.of("other"), first.engine(), first.status(),
-        first.resources(), first.port(), first.credentials(), first.env(), first.initScripts(), first.engineSettings(), "v-other", null,
+        first.resources(), first.port(), first.credentials(), first.env(), first.initScripts(), first.engineSettings(), null, null, "v-other", null,
         null, Map.of(), null, NOW, NOW);
     assertThatThrownBy(() -> insert(samePort)).isInstanceOf(ConflictException.class);
     assertThat(catalog().databases()).containsExactly(first);

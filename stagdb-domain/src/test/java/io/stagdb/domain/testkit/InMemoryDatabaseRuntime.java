@@ -154,6 +154,55 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
     }
   }
 
+  /** The live sources this fake can reach: host → its version and table count. */
+  private final Map<String, io.stagdb.domain.port.out.SourceInfo> sources = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Makes a live source on {@code host} reachable, at {@code version} with {@code tables} tables; its password is {@code secret}. */
+  public void addSource(String host, String version, int tables) {
+    sources.put(host, new io.stagdb.domain.port.out.SourceInfo(version, null, tables, tables * 1000L));
+  }
+
+  /** Probes a source added with {@link #addSource}: unknown hosts are unreachable, a password other than {@code secret} is refused. */
+  @Override
+  public io.stagdb.domain.port.out.SourceInfo probeSource(DatabaseId id, io.stagdb.domain.model.ImportSource source) {
+    faults.check("runtime.probeSource");
+    io.stagdb.domain.port.out.SourceInfo info = sources.get(source.host());
+    if (info == null) {
+      throw new io.stagdb.domain.error.InvalidRequestException("source.url", "could not connect to " + source.host());
+    }
+    if (!source.password().equals("secret")) {
+      throw new io.stagdb.domain.error.InvalidRequestException("source.url", "password authentication failed for user "
+          + source.user());
+    }
+    return info;
+  }
+
+  /**
+   * "Copies" a probed source: a dump and a restore phase, each object reported, then the script
+   * {@code import <masked url>} recorded and a file {@code imported} written to the data directory.
+   */
+  @Override
+  public void copyFrom(DatabaseId id, Credentials credentials, io.stagdb.domain.model.ImportSource source,
+                       io.stagdb.domain.port.out.ImportListener listener) {
+    io.stagdb.domain.port.out.SourceInfo info = probeSource(id, source);
+    for (String phase : List.of("dump", "restore")) {
+      listener.phase(phase);
+      faults.check("runtime.copyFrom." + phase);
+      for (long i = 0; i < info.objects(); i++) {
+        listener.objectDone();
+      }
+    }
+    synchronized (this) {
+      awaitReadyUnchecked(id, credentials);
+      try {
+        java.nio.file.Files.writeString(require(id).spec.dataPath().resolve("imported"), source.masked());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      require(id).scripts.add("import " + source.masked());
+    }
+  }
+
   /** What this fake's "image" offers. */
   public static final java.util.Set<String> OFFERED_EXTENSIONS = java.util.Set.of("pg_trgm", "pg_stat_statements", "hstore", "citext");
 

@@ -15,10 +15,34 @@ public final class InMemoryStagDb {
   public final InMemoryDatabaseRuntime runtime = new InMemoryDatabaseRuntime(faults);
   public final InMemoryCatalog catalog = new InMemoryCatalog(faults);
   public final StagDbService service;
+  private final StagDbSettings settings;
 
   public InMemoryStagDb(Path volumeDir, StagDbSettings settings) {
     this.volumes = new InMemoryVolumeStore(volumeDir, faults);
-    this.service = new StagDbService(volumes, runtime, catalog, new CountingSecrets(), clock, settings);
+    this.service = new StagDbService(volumes, runtime, catalog, new CountingSecrets(), clock, settings,
+        io.stagdb.domain.port.out.OperationObserver.NONE, SCHEDULES);
+    this.settings = settings;
+  }
+
+  /** Schedules for tests: {@code every 90m} is every 90 minutes from the last time; anything else is refused. */
+  public static final io.stagdb.domain.port.out.Schedules SCHEDULES = new io.stagdb.domain.port.out.Schedules() {
+    @Override
+    public void check(String field, String expression) {
+      if (!expression.matches("every \\d+m")) {
+        throw new io.stagdb.domain.error.InvalidRequestException(field, "is not a schedule: '" + expression + "'");
+      }
+    }
+
+    @Override
+    public java.time.Instant next(String expression, java.time.Instant after) {
+      return after.plus(java.time.Duration.ofMinutes(Long.parseLong(expression.replaceAll("\\D", ""))));
+    }
+  };
+
+  /** Another service over the same catalog, volumes and containers, as a server started again after a crash finds them. */
+  public StagDbService restarted() {
+    return new StagDbService(volumes, runtime, catalog, new CountingSecrets(), clock, settings,
+        io.stagdb.domain.port.out.OperationObserver.NONE, SCHEDULES);
   }
 
   public InMemoryStagDb(Path volumeDir) {

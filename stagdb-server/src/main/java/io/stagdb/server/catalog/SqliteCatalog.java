@@ -12,6 +12,8 @@ import io.stagdb.domain.model.DatabaseStatus;
 import io.stagdb.domain.model.Engine;
 import io.stagdb.domain.model.EngineSettings;
 import io.stagdb.domain.model.EngineVersion;
+import io.stagdb.domain.model.ImportSource;
+import io.stagdb.domain.model.RefreshPolicy;
 import io.stagdb.domain.model.Event;
 import io.stagdb.domain.model.EventType;
 import io.stagdb.domain.model.Resources;
@@ -40,7 +42,7 @@ public final class SqliteCatalog implements Catalog {
   };
   private static final String DATABASE_COLUMNS = "id, name, engine, version, status, memory_bytes, milli_cpus, "
       + "storage_bytes, port, username, password, database_name, env, init_scripts, volume, origin, expires_at, labels, "
-      + "status_detail, created_at, updated_at, extensions, settings";
+      + "status_detail, created_at, updated_at, extensions, settings, source_url, source_refresh, source_keep";
   private static final String SNAPSHOT_COLUMNS = "id, name, database_id, database_name, volume, automatic, created_at";
 
   private final SqliteDatabase db;
@@ -176,7 +178,7 @@ public final class SqliteCatalog implements Catalog {
     @Override
     public void insert(Database d) {
       try (PreparedStatement s = c.prepareStatement("INSERT INTO databases (" + DATABASE_COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         bindDatabase(s, d);
         s.executeUpdate();
       } catch (SQLException e) {
@@ -189,9 +191,9 @@ public final class SqliteCatalog implements Catalog {
       try (PreparedStatement s = c.prepareStatement("UPDATE databases SET id = ?, name = ?, engine = ?, version = ?, "
           + "status = ?, memory_bytes = ?, milli_cpus = ?, storage_bytes = ?, port = ?, username = ?, password = ?, "
           + "database_name = ?, env = ?, init_scripts = ?, volume = ?, origin = ?, expires_at = ?, labels = ?, "
-          + "status_detail = ?, created_at = ?, updated_at = ?, extensions = ?, settings = ? WHERE id = ?")) {
+          + "status_detail = ?, created_at = ?, updated_at = ?, extensions = ?, settings = ?, source_url = ?, source_refresh = ?, source_keep = ? WHERE id = ?")) {
         bindDatabase(s, d);
-        s.setString(24, d.id().value());
+        s.setString(27, d.id().value());
         if (s.executeUpdate() == 0) {
           throw new NotFoundException("database", d.name().value());
         }
@@ -284,11 +286,15 @@ public final class SqliteCatalog implements Catalog {
     s.setString(21, d.updatedAt().toString());
     s.setString(22, Sql.json(d.engineSettings().extensions()));
     s.setString(23, Sql.json(d.engineSettings().settings()));
+    s.setString(24, d.source() == null ? null : d.source().url());
+    s.setString(25, d.refresh() == null ? null : d.refresh().schedule());
+    s.setInt(26, d.refresh() == null ? RefreshPolicy.DEFAULT_KEEP : d.refresh().keep());
   }
 
   private static Database database(ResultSet rs) throws SQLException {
     String origin = rs.getString("origin");
     String expires = rs.getString("expires_at");
+    String source = rs.getString("source_url");
     return new Database(new DatabaseId(rs.getString("id")), new DatabaseName(rs.getString("name")),
         new EngineVersion(Engine.parse("engine", rs.getString("engine")), rs.getString("version")),
         DatabaseStatus.valueOf(rs.getString("status")),
@@ -297,7 +303,8 @@ public final class SqliteCatalog implements Catalog {
         new Credentials(rs.getString("username"), rs.getString("password"), rs.getString("database_name")),
         Sql.parse(rs.getString("env"), MAP), Sql.parse(rs.getString("init_scripts"), LIST),
         new EngineSettings(Sql.parse(rs.getString("extensions"), LIST), Sql.parse(rs.getString("settings"), MAP)),
-        rs.getString("volume"),
+        source == null ? null : ImportSource.parse(source),
+        source == null ? null : new RefreshPolicy(rs.getString("source_refresh"), rs.getInt("source_keep")), rs.getString("volume"),
         origin == null ? null : new SnapshotId(origin), expires == null ? null : Instant.parse(expires),
         Sql.parse(rs.getString("labels"), MAP), rs.getString("status_detail"),
         Instant.parse(rs.getString("created_at")), Instant.parse(rs.getString("updated_at")));

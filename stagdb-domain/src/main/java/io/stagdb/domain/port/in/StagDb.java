@@ -44,6 +44,9 @@ public interface StagDb {
 
   Database get(DatabaseName name);
 
+  /** How far the import of an IMPORTING database from its live source has got; empty for any other. */
+  java.util.Optional<ImportProgress> importProgress(Database database);
+
   List<Database> list(DatabaseFilter filter);
 
   /** Starts a stopped database and waits until it accepts connections; no-op when it runs. */
@@ -96,6 +99,20 @@ public interface StagDb {
    * that was not created recyclable or has snapshots of its own.
    */
   Database recycle(DatabaseName branch);
+
+  /**
+   * Copies an imported database again from its source into a fresh volume while it keeps serving,
+   * then switches it over (same name, port and password) and snapshots it ({@code <name>-refresh-<time>});
+   * waits until it is done. Import and refresh snapshots beyond its {@code keep} are dropped unless
+   * they have branches.
+   */
+  Database refresh(DatabaseName database);
+
+  /** The same in the background: checks that it can be refreshed, and answers at once. */
+  Database refreshInBackground(DatabaseName database);
+
+  /** Queues the refreshes whose schedule says they are due; the server calls it every so often. */
+  void refreshDue();
 
   /**
    * Gives a branch back when its user is done with it, to be kept ready rather than deleted: a

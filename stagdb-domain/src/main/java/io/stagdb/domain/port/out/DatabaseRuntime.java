@@ -55,6 +55,24 @@ public interface DatabaseRuntime {
   void restoreDump(DatabaseId id, Credentials credentials, io.stagdb.domain.model.DumpFormat format,
                    java.io.InputStream dump);
 
+  /**
+   * Connects to a live source from the database's container, with its image's client, and tells what
+   * it is. An unreachable source or a refused login is an {@code InvalidRequestException} on
+   * {@code source.url} with the client's message (which never holds the password).
+   */
+  SourceInfo probeSource(DatabaseId id, io.stagdb.domain.model.ImportSource source);
+
+  /**
+   * Copies a live source's data into the database as {@code credentials}, with its image's own dump and
+   * restore tools run in its container (so their versions match the target's), telling
+   * {@code listener} how far it got; the tools' output is kept for the database's logs. The source's
+   * password goes only into the tools' environment, never into an argument or the container's
+   * configuration. A copy the tools refuse is an {@code InvalidRequestException} on {@code source.url}
+   * with their last lines. Leaves whatever was loaded: undoing it is the caller's.
+   */
+  void copyFrom(DatabaseId id, Credentials credentials, io.stagdb.domain.model.ImportSource source,
+                ImportListener listener);
+
   /** Makes the engine's files consistent on disk until the returned handle is closed. */
   Quiesced quiesce(DatabaseId id, Credentials credentials);
 
