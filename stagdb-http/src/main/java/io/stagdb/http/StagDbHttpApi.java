@@ -592,7 +592,7 @@ public final class StagDbHttpApi implements AutoCloseable {
 
   private Dto.Database view(Database d) {
     return Views.database(d, d.origin() == null ? Map.of() : snapshotNames(), settings.publicHost(),
-        d.status() == DatabaseStatus.IMPORTING ? stagDb.importProgress(d).orElse(null) : null);
+        stagDb.importProgress(d).orElse(null));   // an import, or a refresh while the database serves
   }
 
   private Map<SnapshotId, String> snapshotNames() {

@@ -1,6 +1,7 @@
 package io.stagdb.domain.service;
 
 import io.stagdb.domain.error.ConflictException;
+import io.stagdb.domain.error.InvalidRequestException;
 import io.stagdb.domain.model.Database;
 import io.stagdb.domain.model.DatabaseId;
 import io.stagdb.domain.model.DatabaseStatus;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 /**
  * A database filled from a live source as it is created: the source probed (its version must not be
@@ -33,8 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LiveImports {
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
-  private static final java.util.regex.Pattern FULL = java.util.regex.Pattern.compile(
-      "(?i)disk quota exceeded|no space left on device");
+  /** The names of the snapshots imports and refreshes leave: {@code <database>-import-<UTC time>}, {@code …-refresh-…}. */
+  static final Pattern SNAPSHOT = Pattern.compile(".+-(import|refresh)-\\d{8}-\\d{6}");
+  /** What a tool or an engine says when the volume is full. */
+  private static final Pattern FULL = Pattern.compile("(?i)disk quota exceeded|no space left on device");
 
   private final Provisioning p;
   private final Map<DatabaseId, Tracker> underWay = new ConcurrentHashMap<>();
@@ -67,9 +71,6 @@ final class LiveImports {
     return importing;
   }
 
-  /** The names of the snapshots imports and refreshes leave: {@code <database>-import-<UTC time>}, {@code …-refresh-…}. */
-  static final java.util.regex.Pattern SNAPSHOT = java.util.regex.Pattern.compile(".+-(import|refresh)-\\d{8}-\\d{6}");
-
   /**
    * A copy that failed with the database's volume full (an engine often just dies then) is told as
    * what it is: a storage quota too small for the source; any other failure is passed on.
@@ -88,9 +89,10 @@ final class LiveImports {
     if (usage.quota() <= 0 || !said && usage.available() > Math.max(16L << 20, usage.quota() / 20)) {
       return failure;
     }
-    return new io.stagdb.domain.error.InvalidRequestException("config.storage", "the database's storage ("
-        + Quantities.formatBytes(usage.quota()) + ") filled up during the copy of a source of "
-        + Quantities.formatBytes(info.bytes()) + "; create it with a larger storage: " + failure.getMessage());
+    return new InvalidRequestException("config.storage", "the database's volume filled up during the copy of a "
+        + "source of " + (info.bytes() >> 20) + " MB: create it with a larger storage (it had "
+        + Quantities.formatBytes(usage.quota()) + "), or free space on the server's pool if that is what ran out: "
+        + failure.getMessage());
   }
 
   private String engineLog(Database database) {
