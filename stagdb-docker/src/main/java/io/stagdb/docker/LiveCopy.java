@@ -140,8 +140,7 @@ final class LiveCopy {
       out.line("import from " + source.masked() + " into " + target.id() + " " + into.database());
       switch (target) {
         case POSTGRESQL -> copyPostgres(container, into, source, listener, out);
-        case MYSQL, MARIADB -> streamed(container, target, into, source, listener, out);
-        case MONGODB -> streamed(container, target, into, source, listener, out);
+        case MYSQL, MARIADB, MONGODB -> streamed(container, target, into, source, listener, out);
       }
       out.line("import done");
     }
