@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * newer than the target, a wrong password and an unreachable source are 400s that leave nothing. A server
  * killed during an import comes back with the half-made database undone, and a volume too small for the copy is a
  * clear refusal. Then the source changes and a refresh switches the database to a fresh copy: its old branch keeps
- * the old data, a branch of the refresh's snapshot has the new. A MariaDB source imports too.
+ * the old data, a branch of the refresh's snapshot has the new. A MariaDB source does the same.
  */
 class LiveImportIT {
   private static final String PURPOSE = "live-import";
@@ -308,7 +308,28 @@ class LiveImportIT {
       s.execute("UPDATE items SET price = price + 1 WHERE id = 7");
       assertThat(query(c, "SELECT count(*) FROM audit WHERE item = 7")).as("the trigger came along").isEqualTo("1");
     }
-    assertThat(api.snapshots("maria-imported")).hasSize(1);
+    List<Dto.Snapshot> snapshots = api.snapshots("maria-imported");
+    assertThat(snapshots).hasSize(1);
     assertThat(api.logs("maria-imported", 200)).contains("mariadb-dump").doesNotContain(SOURCE_PASSWORD);
+
+    // branch, change the source, refresh: the old branch keeps the old data, a new branch has the new
+    Dto.Database branch = api.branchFromSnapshot(snapshots.get(0).name(), new Dto.CreateBranch("maria-branch", null, null));
+    try (Connection prod = connectMaria(port); Statement s = prod.createStatement()) {
+      s.execute("INSERT INTO items VALUES (20001, 'new item', 1.00)");
+    }
+    Dto.Database refreshed = api.refresh("maria-imported");
+    assertThat(refreshed.connection().port()).isEqualTo(db.connection().port());
+    assertThat(refreshed.connection().password()).isEqualTo(db.connection().password());
+    try (Connection c = TestServers.connect(db)) {
+      assertThat(query(c, "SELECT count(*) FROM items")).isEqualTo("20001");
+    }
+    try (Connection c = TestServers.connect(branch)) {
+      assertThat(query(c, "SELECT count(*) FROM items")).as("the old branch keeps the old data").isEqualTo("20000");
+    }
+    String newest = api.snapshots("maria-imported").stream().map(Dto.Snapshot::name).filter(n -> n.contains("-refresh-"))
+        .findFirst().orElseThrow();
+    try (Connection c = TestServers.connect(api.branchFromSnapshot(newest, new Dto.CreateBranch("maria-fresh", null, null)))) {
+      assertThat(query(c, "SELECT count(*) FROM items")).as("a new branch has the new data").isEqualTo("20001");
+    }
   }
 }
