@@ -27,9 +27,7 @@ record EnginePipe(Path onHost, String inside) {
   /** Makes a fresh pipe in the container's engine files (mode 0600, owned by the container's user). */
   static EnginePipe make(ContainerExec exec, InspectContainerResponse container, String purpose) {
     Path files = Inspections.filesOf(container);
-    String dir = container.getMounts() == null ? null : container.getMounts().stream()
-        .filter(m -> m.getSource() != null && Path.of(m.getSource()).equals(files))
-        .map(m -> m.getDestination().getPath()).findFirst().orElse(null);
+    String dir = Inspections.filesInside(container);
     if (files == null || dir == null) {
       throw new InfrastructureException(purpose + " works only for a database whose files are on this host");
     }

@@ -21,6 +21,14 @@ final class Inspections {
     return volume == null ? null : volume.resolve(DataDirectory.ENGINE_FILES);
   }
 
+  /** Where the engine-files directory is bound inside the container, or {@code null} when it is not bound from here. */
+  static String filesInside(InspectContainerResponse inspected) {
+    Path files = filesOf(inspected);
+    return files == null || inspected.getMounts() == null ? null : inspected.getMounts().stream()
+        .filter(m -> m.getSource() != null && Path.of(m.getSource()).equals(files))
+        .map(m -> m.getDestination().getPath()).findFirst().orElse(null);
+  }
+
   /** The volume a container runs on: the parent of the engine-files directory bound into it. */
   static Path volumeOf(InspectContainerResponse inspected) {
     if (inspected.getMounts() == null) {

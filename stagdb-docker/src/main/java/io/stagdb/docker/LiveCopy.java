@@ -264,10 +264,7 @@ final class LiveCopy {
   }
 
   private static String inside(InspectContainerResponse container, Path onHost) {
-    Path files = Inspections.filesOf(container);
-    String dir = container.getMounts().stream().filter(m -> m.getSource() != null && Path.of(m.getSource()).equals(files))
-        .map(m -> m.getDestination().getPath()).findFirst().orElseThrow();
-    return dir + "/" + onHost.getFileName();
+    return Inspections.filesInside(container) + "/" + onHost.getFileName();
   }
 
   private static void delete(Path file) {

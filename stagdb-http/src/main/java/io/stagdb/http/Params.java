@@ -44,10 +44,6 @@ final class Params {
     return booleanParam(ctx, "cascade", false);
   }
 
-  static boolean waitRequested(Context ctx) {
-    return booleanParam(ctx, "wait", true);
-  }
-
   static boolean booleanParam(Context ctx, String name, boolean fallback) {
     String value = ctx.queryParam(name);
     if (value == null) {

@@ -9,7 +9,6 @@ import static io.stagdb.http.Params.page;
 import static io.stagdb.http.Params.resources;
 import static io.stagdb.http.Params.snapshotName;
 import static io.stagdb.http.Params.status;
-import static io.stagdb.http.Params.waitRequested;
 
 import io.github.bucket4j.ConsumptionProbe;
 import io.javalin.Javalin;

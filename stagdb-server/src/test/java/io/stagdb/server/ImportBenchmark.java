@@ -4,6 +4,7 @@ import io.stagdb.api.Dto;
 import io.stagdb.client.StagDbClient;
 import io.stagdb.domain.access.ApiKey;
 import io.stagdb.domain.testkit.TestHost;
+import io.stagdb.domain.testkit.TestPostgres;
 import io.stagdb.server.config.ConfigLoader;
 import java.net.URI;
 import java.nio.file.Files;
@@ -64,7 +65,8 @@ public final class ImportBenchmark {
     run(List.of("docker", "run", "-d", "--name", container, "--network", "host", "--label",
         TestHost.RUN_LABEL + "=" + TestHost.runId(), "-e", "POSTGRES_PASSWORD=" + PASSWORD, "-e", "POSTGRES_DB=app",
         "stagdb-test/postgres:15", "postgres", "-c", "port=" + port), Duration.ofMinutes(2));
-    awaitLogin(port);
+    TestPostgres.awaitConnection("jdbc:postgresql://127.0.0.1:" + port + "/app", "postgres", PASSWORD,
+        Duration.ofMinutes(2)).close();
     run(List.of("env", "PGPASSWORD=" + PASSWORD, "pgbench", "-q", "-i", "-s", Integer.toString(scale), "-h", "127.0.0.1",
         "-p", Integer.toString(port), "-U", "postgres", "app"), Duration.ofMinutes(30));
     String host = java.net.NetworkInterface.getByName("docker0").inetAddresses()
@@ -125,21 +127,6 @@ public final class ImportBenchmark {
   private static long poolUsed() {
     TestHost.Result r = TestHost.exec(List.of("zfs", "get", "-Hp", "-o", "value", "used", TestHost.datasetFor(PURPOSE)));
     return Long.parseLong(r.stdout().strip());
-  }
-
-  private static void awaitLogin(int port) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (true) {
-      try (Connection ignored = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/app", "postgres",
-          PASSWORD)) {
-        return;
-      } catch (java.sql.SQLException notYet) {
-        if (System.nanoTime() > deadline) {
-          throw notYet;
-        }
-        Thread.sleep(300);
-      }
-    }
   }
 
   private static void run(List<String> command, Duration bound) {

@@ -7,10 +7,10 @@ import io.stagdb.api.Dto;
 import io.stagdb.client.StagDbApiException;
 import io.stagdb.client.StagDbClient;
 import io.stagdb.domain.testkit.TestHost;
+import io.stagdb.domain.testkit.TestPostgres;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -97,31 +97,13 @@ class LiveImportIT {
   }
 
   private static Connection connectPg(int port, String database) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (true) {
-      try {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, "postgres", SOURCE_PASSWORD);
-      } catch (SQLException notYet) {
-        if (System.nanoTime() > deadline) {
-          throw notYet;
-        }
-        Thread.sleep(300);
-      }
-    }
+    return TestPostgres.awaitConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, "postgres",
+        SOURCE_PASSWORD, Duration.ofSeconds(90));
   }
 
   private static Connection connectMaria(int port) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (true) {
-      try {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/shop", "reader", SOURCE_PASSWORD);
-      } catch (SQLException notYet) {
-        if (System.nanoTime() > deadline) {
-          throw notYet;
-        }
-        Thread.sleep(300);
-      }
-    }
+    return TestPostgres.awaitConnection("jdbc:mariadb://127.0.0.1:" + port + "/shop", "reader", SOURCE_PASSWORD,
+        Duration.ofSeconds(90));
   }
 
   private static int postgresSource(String name, String version) throws Exception {

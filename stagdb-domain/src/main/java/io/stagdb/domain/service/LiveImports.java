@@ -59,7 +59,8 @@ final class LiveImports {
       return changed;
     });
     Tracker tracker = new Tracker(database.volume(), info, p.clock.instant(), used(database.volume()));
-    DatabaseId shownOn = Refreshes.refreshing(database) == null ? database.id() : Refreshes.refreshing(database);
+    DatabaseId refreshed = Refreshes.refreshing(database);
+    DatabaseId shownOn = refreshed == null ? database.id() : refreshed;   // a refresh shows on the serving database
     underWay.put(shownOn, tracker);
     try {
       p.runtime.copyFrom(database.id(), database.credentials(), source, tracker);

@@ -118,7 +118,7 @@ final class Refreshes {
     requireRefreshable(database);
     Instant now = p.clock.instant();
     DatabaseId stagingId = DatabaseId.random();
-    Database draft = new Database(stagingId, new DatabaseName("standby-" + stagingId.value().substring(3)),
+    Database draft = new Database(stagingId, Standbys.newName(),
         database.engine(), DatabaseStatus.CREATING, database.resources(), 0, database.credentials(), database.env(),
         database.initScripts(), database.engineSettings(), database.source(), database.refresh(),
         Provisioning.firstVolume(stagingId), null, null, Map.of(Standbys.LABEL, OF + database.id().value()), null, now, now);

@@ -155,7 +155,8 @@ final class Standbys {
         .count();
   }
 
-  private static DatabaseName newName() {
+  /** A name of the server's own rows (standbys, a refresh's staging copy), which users cannot take. */
+  static DatabaseName newName() {
     return new DatabaseName("standby-" + io.stagdb.domain.model.DatabaseId.random().value().substring(3));
   }
 

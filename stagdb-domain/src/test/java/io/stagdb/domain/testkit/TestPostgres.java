@@ -40,10 +40,17 @@ public final class TestPostgres {
 
   /** Connects as {@code postgres} once the server accepts logins (polling, no fixed sleep), within 60 s. */
   public static Connection connect(int port, String password) throws SQLException, InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
+    return awaitConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", password,
+        java.time.Duration.ofSeconds(60));
+  }
+
+  /** Connects by JDBC once the server accepts the login (polling, no fixed sleep), within {@code bound}. */
+  public static Connection awaitConnection(String url, String user, String password, java.time.Duration bound)
+      throws SQLException, InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
     while (true) {
       try {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", password);
+        return DriverManager.getConnection(url, user, password);
       } catch (SQLException e) {
         if (System.nanoTime() > deadline) {
           throw e;
