@@ -1,9 +1,7 @@
 package io.stagdb.docker;
 
 import static io.stagdb.docker.Inspections.engineOf;
-import static io.stagdb.docker.Inspections.engineRuns;
 import static io.stagdb.docker.Inspections.filesOf;
-import static io.stagdb.docker.Inspections.haltMarked;
 import static io.stagdb.docker.Inspections.isRestartable;
 import static io.stagdb.docker.Inspections.nameOf;
 import static io.stagdb.docker.Inspections.stateOf;
@@ -64,9 +62,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link DatabaseRuntime} on Docker through docker-java: one labelled container per database on
  * the instance's isolated network, with memory and CPU limits, the data volume bound in and the
- * port published on the configured address; readiness is a real login in the engine's protocol.
- * This class is the container lifecycle; images, logs, data directories, the network and error
- * translation each have their own.
+ * port published on the configured address. This class is the container lifecycle; images, logs,
+ * data directories, the network, error translation, readiness ({@link Readiness}: a real login in
+ * the engine's protocol) and halting an engine inside its container ({@link Supervisor}) each have
+ * their own.
  */
 public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DockerDatabaseRuntime.class);
@@ -76,11 +75,6 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   public static final String ENGINE = "io.stagdb.engine";
   /** On a container whose engine runs under the supervisor, so it can be halted and resumed inside it. */
   public static final String RESTARTABLE = "io.stagdb.restartable";
-  private static final int LOG_LINES_IN_ERRORS = 20;
-  /** Between login attempts while an engine starts: its start is measured in tens of milliseconds. */
-  private static final long READY_POLL_MILLIS = 10;
-  /** How often the wait for readiness also asks Docker whether the engine has exited. */
-  private static final long CRASH_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   /** How long a failed start waits for the container to run anyway, started by the engine itself. */
   private static final Duration STARTED_ELSEWHERE_WAIT = Duration.ofSeconds(5);
 
@@ -97,15 +91,9 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   /** Container ids by database, learnt when they are made or first looked up (a lookup is a list call). */
   private final Map<DatabaseId, String> containerIds = new ConcurrentHashMap<>();
   /** What a container is (fixed when it is made), by container id: one inspect instead of one a call. */
-  private final Map<String, Facts> facts = new ConcurrentHashMap<>();
-
-  /**
-   * A container's engine, where it listens, whether its engine can be halted inside it, and where
-   * its engine's files are on this host ({@code null} when they are not bound from here).
-   */
-  private record Facts(String container, String name, Engine engine, EngineClient.Endpoint endpoint, boolean restartable,
-                       Path files) {
-  }
+  private final Map<String, ContainerFacts> facts = new ConcurrentHashMap<>();
+  private final Supervisor supervisor;
+  private final Readiness readiness;
 
   DockerDatabaseRuntime(DockerClient docker, DockerClient follows, DockerSettings settings) {
     this.docker = docker;
@@ -115,6 +103,8 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     this.logs = new ContainerLogs(docker, follows);
     this.network = new IsolatedNetwork(docker, settings.containerPrefix() + "isolated", managedLabels());
     this.exec = new ContainerExec(docker);
+    this.supervisor = new Supervisor(docker, settings);
+    this.readiness = new Readiness(docker, logs);
   }
 
   /** Connects to the engine the settings (or {@code DOCKER_HOST}) name; fails clearly when it does not answer. */
@@ -133,6 +123,20 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
           + e.getMessage() + "); start it (scripts/host-setup does) or set the docker host", e);
     }
     return new DockerDatabaseRuntime(client, client(built, MAX_LOG_FOLLOWERS, null), settings);
+  }
+
+  /**
+   * Removes the control directories a crash left behind: those whose container is gone. For the
+   * server's start, before it serves (a container made meanwhile would have its directory taken).
+   */
+  public void sweepControlDirectories() {
+    java.util.Set<String> live = new java.util.HashSet<>();
+    // every stagDB container on this engine, whatever its instance: a directory one of them uses stays
+    for (Container c : DockerErrors.call("list containers", () -> docker.listContainersCmd().withShowAll(true)
+        .withLabelFilter(Map.of(MANAGED, "true")).exec())) {
+      live.add(c.getLabels().get(ID));
+    }
+    supervisor.sweep(live);
   }
 
   /** A client with its own connection pool; {@code responseTimeout} {@code null}: none. */
@@ -174,11 +178,16 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
 
   private String create(ContainerSpec spec, EngineProfile profile, Path files) {
     ExposedPort port = ExposedPort.tcp(profile.containerPort());
+    List<Mount> mounts = new ArrayList<>(List.of(
+        new Mount().withType(MountType.BIND).withSource(files.toString()).withTarget(profile.dataDir())));
+    if (spec.restartable()) {
+      mounts.add(supervisor.controlMount(spec.id(), profile.uid()));
+    }
     HostConfig host = HostConfig.newHostConfig()
         .withMemory(spec.resources().memoryBytes())
         .withMemorySwap(spec.resources().memoryBytes())
         .withNanoCPUs(spec.resources().milliCpus() * 1_000_000L)
-        .withMounts(List.of(new Mount().withType(MountType.BIND).withSource(files.toString()).withTarget(profile.dataDir())))
+        .withMounts(mounts)
         .withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort(settings.bindAddress(), spec.hostPort()), port))
         .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
         .withNetworkMode(network.ensure());
@@ -189,7 +198,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
           .withName(settings.containerPrefix() + spec.name())
           .withLabels(labels(spec))
           .withEnv(profile.environment(spec.credentials(), spec.env()))
-          .withCmd(spec.restartable() ? profile.supervised(command) : command)
+          .withCmd(spec.restartable() ? Supervisor.command(profile, command) : command)
           // as the engine's own uid: the images' entry points then skip their walk over every file of
           // the data directory (to chown it), which on a large clone costs more than the engine's start
           .withUser(profile.uid() + ":" + profile.uid())
@@ -207,48 +216,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
 
   @Override
   public void awaitReady(DatabaseId id, Credentials credentials, Duration timeout) {
-    Facts f = facts(id);
-    EngineClient client = EngineClient.of(f.engine());
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long nextCrashCheck = System.nanoTime() + CRASH_CHECK_NANOS;
-    String last = "no answer yet";
-    Integer restarts = null;
-    while (true) {
-      if (System.nanoTime() >= nextCrashCheck) {
-        InspectContainerResponse now = inspectById(f.container());
-        InspectContainerResponse.ContainerState state = now.getState();
-        boolean alive = Boolean.TRUE.equals(state.getRunning()) || Boolean.TRUE.equals(state.getRestarting());
-        if (!alive || (restarts != null && restartCount(now) > restarts)) {
-          // a crash loop (Docker restarting an engine that keeps exiting) fails now, not at the timeout
-          String tail = logs.tail(f.container(), LOG_LINES_IN_ERRORS);
-          EngineProfile.settingRefused(tail).ifPresent(refused -> {
-            throw refused;   // a bad config.settings entry: the user's to fix, named
-          });
-          throw new InfrastructureException(f.name() + " exited with code " + state.getExitCodeLong()
-              + (alive ? " and Docker is restarting it" : "") + " before accepting connections; last log lines:\n" + tail);
-        }
-        restarts = restarts == null ? restartCount(now) : restarts;
-        nextCrashCheck = System.nanoTime() + CRASH_CHECK_NANOS;
-      }
-      long left = deadline - System.nanoTime();
-      try {
-        client.login(f.endpoint(), credentials, Duration.ofMillis(Math.max(500, Math.min(2000, left / 1_000_000))));
-        return;
-      } catch (EngineClient.Refused e) {
-        throw new InfrastructureException(f.name() + " is up but " + e.getMessage());
-      } catch (EngineClient.NotYet e) {
-        last = e.getMessage();
-      }
-      if (System.nanoTime() > deadline) {
-        throw new InfrastructureException(f.name() + " did not accept connections within " + timeout
-            + " (" + last + "); last log lines:\n" + logs.tail(f.container(), LOG_LINES_IN_ERRORS));
-      }
-      pause(READY_POLL_MILLIS);
-    }
-  }
-
-  private static int restartCount(InspectContainerResponse inspected) {
-    return inspected.getRestartCount() == null ? 0 : inspected.getRestartCount();
+    readiness.await(facts(id), credentials, timeout);
   }
 
   @Override
@@ -273,19 +241,19 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   @Override
   public void restoreDump(DatabaseId id, Credentials credentials, io.stagdb.domain.model.DumpFormat format,
                           java.io.InputStream dump) {
-    Facts f = facts(id);
+    ContainerFacts f = facts(id);
     new DumpRestore(exec).restore(inspectById(f.container()), f.engine(), credentials, format, dump);
   }
 
   @Override
   public SourceInfo probeSource(DatabaseId id, ImportSource source) {
-    Facts f = facts(id);
+    ContainerFacts f = facts(id);
     return new LiveCopy(exec).probe(inspectById(f.container()), f.engine(), source);
   }
 
   @Override
   public void copyFrom(DatabaseId id, Credentials credentials, ImportSource source, ImportListener listener) {
-    Facts f = facts(id);
+    ContainerFacts f = facts(id);
     new LiveCopy(exec).copy(inspectById(f.container()), f.engine(), credentials, source, listener);
   }
 
@@ -307,25 +275,37 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   }
 
   private <T> T withEngine(DatabaseId id, java.util.function.BiFunction<EngineClient, EngineClient.Endpoint, T> work) {
-    Facts f = facts(id);
+    ContainerFacts f = facts(id);
     return work.apply(EngineClient.of(f.engine()), f.endpoint());
   }
 
   /** What the database's container is, inspected once per container. */
-  private Facts facts(DatabaseId id) {
+  private ContainerFacts facts(DatabaseId id) {
     return onContainer(id, container -> facts.computeIfAbsent(container, c -> {
       InspectContainerResponse inspected = inspectById(c);
-      return new Facts(c, nameOf(inspected), engineOf(inspected), endpoint(inspected), isRestartable(inspected),
-          filesOf(inspected));
+      return new ContainerFacts(c, nameOf(inspected), engineOf(inspected), endpoint(inspected), isRestartable(inspected),
+          filesOf(inspected), Supervisor.controlOf(inspected), uidOf(inspected));
     }));
+  }
+
+  /** The uid a container runs as ({@code "999:999"}), or 0 when it runs as the image's user. */
+  private static int uidOf(InspectContainerResponse inspected) {
+    String user = inspected.getConfig().getUser();
+    if (user == null || user.isBlank()) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(user.contains(":") ? user.substring(0, user.indexOf(':')) : user);
+    } catch (NumberFormatException named) {
+      return 0;
+    }
   }
 
   @Override
   public void start(DatabaseId id) {
-    onContainer(id, container -> {
-      startContainer(id, container);
-      return null;
-    });
+    ContainerFacts f = facts(id);
+    supervisor.ensureControl(f);
+    startContainer(id, f.container());
   }
 
   @Override
@@ -337,10 +317,10 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     });
   }
 
+  /** Halts the engine: a restartable container's by its supervisor, inside the running container; any other is stopped. */
   @Override
   public void halt(DatabaseId id, boolean cleanly) {
-    Facts f = facts(id);
-    InspectContainerResponse inspected = inspectById(f.container());
+    ContainerFacts f = facts(id);
     if (!f.restartable()) {
       // a stop (with no grace when the changes are being thrown away): Docker waits for the exit and
       // does not count it as a crash for the restart policy
@@ -348,48 +328,26 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       DockerErrors.idempotent("stop " + id, () -> docker.stopContainerCmd(f.container()).withTimeout(grace).exec());
       return;
     }
-    if (!Boolean.TRUE.equals(inspected.getState().getRunning()) || halted(f, inspected)) {
-      return;
-    }
-    String signal = cleanly ? "SIGHUP" : "SIGUSR1";
-    DockerErrors.call("halt the engine of " + id, () -> docker.killContainerCmd(f.container()).withSignal(signal).exec());
-    long deadline = System.nanoTime() + (cleanly ? settings.stopTimeout() : Duration.ofSeconds(10)).toNanos();
-    while (!halted(f, null)) {
-      if (System.nanoTime() > deadline) {
-        throw new InfrastructureException("the engine of " + f.name() + " did not stop after " + signal);
-      }
-      pause(2);
-    }
+    supervisor.halt(f, cleanly);
   }
 
   @Override
-  public void resume(DatabaseId id) {
-    Facts f = facts(id);
-    if (f.restartable() && f.files() != null) {
-      boolean running = Boolean.TRUE.equals(inspectById(f.container()).getState().getRunning());
-      if (running && !halted(f, null)) {
-        return;   // the engine runs
-      }
-      VolumeIo.within("resuming the engine of " + f.name(), () -> {
-        try {
-          java.nio.file.Files.deleteIfExists(f.files().resolve(EngineProfile.HALTED));
-          return java.nio.file.Files.write(f.files().resolve(EngineProfile.RESUME), new byte[0]);
-        } catch (java.io.IOException e) {
-          throw new InfrastructureException("cannot resume the engine of " + f.name() + ": " + e.getMessage(), e);
-        }
-      });
-      if (running) {
-        try {
-          // the supervisor looks for the marker when woken (else within its nap of 200 ms)
-          docker.killContainerCmd(f.container()).withSignal("SIGUSR2").exec();
-          return;
-        } catch (com.github.dockerjava.api.exception.ConflictException stoppedMeanwhile) {
-          // not running any more: started below, the marker in place
-        } catch (RuntimeException e) {
-          throw DockerErrors.translate("resume the engine of " + id, e);
-        }
-      }
+  public boolean restartable(DatabaseId id) {
+    try {
+      return facts(id).restartable();   // known since the container was made or first looked at
+    } catch (NotFoundException noContainer) {
+      return false;
     }
+  }
+
+  /** Resumes a halted engine inside its running container (its supervisor starts it), or starts the container. */
+  @Override
+  public void resume(DatabaseId id) {
+    ContainerFacts f = facts(id);
+    if (f.restartable() && supervisor.resume(f)) {
+      return;
+    }
+    supervisor.ensureControl(f);
     startContainer(id, f.container());
   }
 
@@ -416,23 +374,6 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     }
   }
 
-  /**
-   * Whether a restartable container's engine is halted: the supervisor's marker in the data
-   * directory (no process listing needed); without the files on this host, the process list.
-   */
-  private boolean halted(Facts f, InspectContainerResponse inspected) {
-    if (f.files() != null) {
-      return haltMarked(f.files());
-    }
-    return !engineRuns(docker, inspected == null ? inspectById(f.container()) : inspected);
-  }
-
-  /** A running restartable container with its engine halted: its marker, or (files elsewhere) the process list. */
-  private boolean isHeld(InspectContainerResponse inspected) {
-    Path files = filesOf(inspected);
-    return files != null ? haltMarked(files) : !engineRuns(docker, inspected);
-  }
-
   @Override
   public void rename(DatabaseId id, io.stagdb.domain.model.DatabaseName name) {
     onContainer(id, container -> {
@@ -445,34 +386,51 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
 
   @Override
   public void remove(DatabaseId id) {
-    onContainer(id, container -> {
-      try {
-        DockerErrors.idempotent("stop " + id,
-            () -> docker.stopContainerCmd(container).withTimeout((int) settings.stopTimeout().toSeconds()).exec());
-      } catch (NotFoundException alreadyGone) {
-        // nothing to stop
-      }
-      try {
-        DockerErrors.call("remove " + id,
-            () -> docker.removeContainerCmd(container).withForce(true).withRemoveVolumes(true).exec());
-      } catch (NotFoundException alreadyGone) {
-        // removed meanwhile
-      }
-      facts.remove(container);
-      return null;
-    });
-    containerIds.remove(id);
+    try {
+      onContainer(id, container -> {
+        try {
+          DockerErrors.idempotent("stop " + id,
+              () -> docker.stopContainerCmd(container).withTimeout((int) settings.stopTimeout().toSeconds()).exec());
+        } catch (NotFoundException alreadyGone) {
+          // nothing to stop
+        }
+        try {
+          DockerErrors.call("remove " + id,
+              () -> docker.removeContainerCmd(container).withForce(true).withRemoveVolumes(true).exec());
+        } catch (NotFoundException alreadyGone) {
+          // removed meanwhile
+        }
+        facts.remove(container);
+        return null;
+      });
+      containerIds.remove(id);
+      supervisor.removeControl(id);
+    } catch (NotFoundException noContainer) {
+      supervisor.removeControl(id);   // a container removed behind our back leaves its control directory
+      throw noContainer;
+    }
   }
 
   @Override
   public ContainerState state(DatabaseId id) {
-    Container container = findContainer(id);
-    if (container == null) {
-      return ContainerState.MISSING;
+    InspectContainerResponse inspected = null;
+    String known = containerIds.get(id);
+    if (known != null) {   // one inspect, not a list call and an inspect
+      try {
+        inspected = inspectById(known);
+      } catch (NotFoundException removed) {
+        containerIds.remove(id);
+      }
     }
-    InspectContainerResponse inspected = inspectById(container.getId());
+    if (inspected == null) {
+      Container container = findContainer(id);
+      if (container == null) {
+        return ContainerState.MISSING;
+      }
+      inspected = inspectById(container.getId());
+    }
     ContainerState state = stateOf(inspected.getState());
-    return state == ContainerState.RUNNING && isRestartable(inspected) && isHeld(inspected) ? ContainerState.HELD : state;
+    return state == ContainerState.RUNNING && isRestartable(inspected) && supervisor.held(inspected) ? ContainerState.HELD : state;
   }
 
   @Override
@@ -492,7 +450,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       }
       InspectContainerResponse.ContainerState state = inspected.getState();
       ContainerState mapped = stateOf(state);
-      if (mapped == ContainerState.RUNNING && isRestartable(inspected) && isHeld(inspected)) {
+      if (mapped == ContainerState.RUNNING && isRestartable(inspected) && supervisor.held(inspected)) {
         mapped = ContainerState.HELD;
       }
       result.add(new ManagedContainer(new DatabaseId(id), nameOf(c), mapped,

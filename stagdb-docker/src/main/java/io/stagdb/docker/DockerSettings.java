@@ -1,5 +1,6 @@
 package io.stagdb.docker;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -16,10 +17,14 @@ import java.util.Objects;
  *                        (tells apart several stagDB instances, or test runs, on one engine)
  * @param pullImages      pull a missing image (with progress logged) instead of failing
  * @param mongoReplicaSet run MongoDB as a one-member replica set
+ * @param stopTimeout     how long a clean stop may take before the engine is killed
+ * @param controlDir      where the control directories of restartable containers are made on this host
+ *                        (one a database, bound into its container; never on a volume), e.g.
+ *                        {@code /var/lib/stagdb/control}
  */
 public record DockerSettings(String dockerHost, String bindAddress, Map<String, String> images, String containerPrefix,
                              Map<String, String> instanceLabels, boolean pullImages, boolean mongoReplicaSet,
-                             Duration stopTimeout) {
+                             Duration stopTimeout, Path controlDir) {
 
   public DockerSettings {
     Objects.requireNonNull(bindAddress, "bindAddress");
@@ -27,10 +32,13 @@ public record DockerSettings(String dockerHost, String bindAddress, Map<String, 
     instanceLabels = instanceLabels == null ? Map.of() : Map.copyOf(instanceLabels);
     containerPrefix = containerPrefix == null ? "stagdb-" : containerPrefix;
     stopTimeout = stopTimeout == null ? Duration.ofSeconds(30) : stopTimeout;
+    Objects.requireNonNull(controlDir, "controlDir");
+    controlDir = controlDir.toAbsolutePath();
   }
 
-  public static DockerSettings defaults() {
-    return new DockerSettings(null, "0.0.0.0", Map.of(), "stagdb-", Map.of(), true, false, Duration.ofSeconds(30));
+  /** The defaults, with restartable containers' control directories in {@code controlDir}. */
+  public static DockerSettings defaults(Path controlDir) {
+    return new DockerSettings(null, "0.0.0.0", Map.of(), "stagdb-", Map.of(), true, false, Duration.ofSeconds(30), controlDir);
   }
 
   /** The host stagDB itself connects to for readiness checks and credential changes. */

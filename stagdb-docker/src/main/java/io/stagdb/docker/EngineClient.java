@@ -13,6 +13,15 @@ interface EngineClient {
   /** One login attempt; returns normally when the engine accepted it. */
   void login(Endpoint endpoint, Credentials credentials, Duration timeout) throws NotYet, Refused;
 
+  /**
+   * Whether the engine's own files (its data directory, on this host) say it does not accept
+   * connections yet, so a login need not be tried; {@code false} when they cannot tell. A login
+   * tried early costs the starting engine a process and this one a round trip.
+   */
+  default boolean saysNotYet(java.nio.file.Path files) {
+    return false;
+  }
+
   void rotatePassword(Endpoint endpoint, Credentials current, String newPassword);
 
   void runScripts(Endpoint endpoint, Credentials credentials, List<String> scripts);

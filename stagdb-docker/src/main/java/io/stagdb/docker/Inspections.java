@@ -61,9 +61,9 @@ final class Inspections {
     return name.startsWith("/") ? name.substring(1) : name;
   }
 
-  /** Whether the supervisor's marker says the engine is halted. */
+  /** Whether the supervisor's marker in the engine's files says the engine is halted (a container made before control directories). */
   static boolean haltMarked(Path files) {
-    return VolumeIo.within("looking for " + EngineProfile.HALTED, () -> Files.exists(files.resolve(EngineProfile.HALTED)));
+    return VolumeIo.within("looking for " + Supervisor.HALTED, () -> Files.exists(files.resolve(Supervisor.HALTED)));
   }
 
   static boolean isRestartable(InspectContainerResponse inspected) {

@@ -23,6 +23,38 @@ final class PostgresEngineClient extends JdbcEngineClient {
         + "&ApplicationName=stagdb";
   }
 
+  /**
+   * The postmaster's status in {@code postmaster.pid} (its eighth line: {@code starting},
+   * {@code ready}, ..., as {@code pg_ctl -w} reads it): not yet while the file is missing or says
+   * anything but ready, in a data directory that is the engine's ({@code PG_VERSION} there: not
+   * when {@code PGDATA} names a directory below it). A file left by an engine that was killed says
+   * ready too early; the login then tells.
+   */
+  @Override
+  public boolean saysNotYet(java.nio.file.Path files) {
+    java.nio.file.Path pid = files.resolve("postmaster.pid");
+    try {
+      List<String> status = io.stagdb.domain.port.out.VolumeIo.within(java.time.Duration.ofSeconds(5), "reading " + pid, () -> {
+        if (java.nio.file.Files.exists(pid)) {
+          return readLines(pid);
+        }
+        return java.nio.file.Files.exists(files.resolve("PG_VERSION")) ? List.of("not started") : List.<String>of();
+      });
+      return !status.isEmpty() && !(status.size() >= 8 && status.get(7).strip().equals("ready"));
+    } catch (InfrastructureException | java.io.UncheckedIOException e) {
+      return false;   // cannot tell: the login will
+    }
+  }
+
+  /** The file's lines; none when it is gone (the engine may be between two of its runs: cannot tell). */
+  private static List<String> readLines(java.nio.file.Path file) throws java.io.IOException {
+    try {
+      return java.nio.file.Files.readAllLines(file);
+    } catch (java.nio.file.NoSuchFileException gone) {
+      return List.of();
+    }
+  }
+
   @Override
   boolean isRefusal(SQLException e) {
     String state = e.getSQLState();

@@ -37,7 +37,7 @@ public final class DockerBenchmark {
     Path mounts = Path.of("/var/tmp", scratch.replace('/', '-'));
     zfs("create", "-o", "mountpoint=" + mounts, scratch);
     DockerSettings settings = new DockerSettings(null, "127.0.0.1", DockerTestHost.LOCAL_IMAGES, "bench-",
-        Map.of("io.stagdb.bench", "true"), false, false, null);
+        Map.of("io.stagdb.bench", "true"), false, false, null, mounts.resolveSibling(mounts.getFileName() + "-control"));
     try (DockerDatabaseRuntime runtime = DockerDatabaseRuntime.connect(settings)) {
       System.out.println("| engine (cloned data directory) | data size | runs | p50 | p95 | target |");
       System.out.println("|---|---|---|---|---|---|");

@@ -11,6 +11,7 @@ import io.stagdb.domain.testkit.DatabaseRuntimeContract;
 import io.stagdb.domain.testkit.TestHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -109,6 +110,116 @@ class DockerDatabaseRuntimeIT extends DatabaseRuntimeContract {
       runtime.remove(spec.id());
     }
   }
+
+  /**
+   * A restartable container's control directory (its supervisor's markers and pipe, on this host)
+   * is made with it, owned by the engine's uid, and goes with it; one whose container is gone is
+   * swept, one whose container is there is kept.
+   */
+  @Test
+  void aRestartableContainersControlDirectoryGoesWithItAndAStrayOneIsSwept() throws Exception {
+    ContainerSpec spec = runReadyRestartable();
+    Path control = DockerTestHost.settings().controlDir().resolve(spec.id().value());
+    assertThat(control).isDirectory();
+    assertThat(Files.getAttribute(control, "unix:uid")).isEqualTo(999);
+    assertThat(Files.readAttributes(control.resolve("asks"), PosixFileAttributes.class).isOther()).as("a pipe").isTrue();
+    Path stray = control.resolveSibling("db-000000000000");
+    Files.createDirectories(stray);
+    Files.writeString(stray.resolve("halted"), "");
+
+    runtime.sweepControlDirectories();
+    assertThat(stray).doesNotExist();
+    assertThat(control).isDirectory();
+
+    runtime.remove(spec.id());
+    assertThat(control).doesNotExist();
+  }
+
+  /**
+   * A halt asked through the supervisor's pipe that nobody takes (its reader is gone: here the
+   * pipe was replaced by a plain file) falls back to a signal, halt after halt.
+   */
+  @Test
+  void aHaltNobodyTakesThroughThePipeFallsBackToASignal() throws Exception {
+    ContainerSpec spec = runReadyRestartable();
+    Path asks = DockerTestHost.settings().controlDir().resolve(spec.id().value()).resolve("asks");
+    Files.delete(asks);
+    Files.writeString(asks, "");
+    for (int i = 0; i < 2; i++) {
+      runtime.halt(spec.id(), false);
+      assertThat(runtime.state(spec.id())).isEqualTo(ContainerState.HELD);
+      runtime.resume(spec.id());
+      runtime.awaitReady(spec.id(), spec.credentials(), readyTimeout());
+      assertThat(sql(spec, "SELECT 1")).isEqualTo(1);
+    }
+  }
+
+  /**
+   * A restartable container made before control directories (its supervisor keeps its markers in
+   * the engine's data directory and is woken by a signal) still halts, shows as held, resumes and
+   * stops: a server upgraded under running branches serves them as before.
+   */
+  @Test
+  void aContainerOfTheEarlierSupervisorHaltsAndResumes() throws Exception {
+    ContainerSpec spec = newSpec();
+    Path files = Files.createDirectories(spec.dataPath().resolve(DataDirectory.ENGINE_FILES));
+    Files.setAttribute(files, "unix:uid", 999);
+    Files.setAttribute(files, "unix:gid", 999);
+    String name = TestHost.runId() + "-" + spec.name().value();
+    TestHost.Result made = TestHost.exec(java.util.List.of("docker", "run", "-d", "--name", name,
+        "--label", DockerDatabaseRuntime.MANAGED + "=true", "--label", TestHost.RUN_LABEL + "=" + TestHost.runId(),
+        "--label", DockerDatabaseRuntime.ID + "=" + spec.id().value(), "--label", DockerDatabaseRuntime.DATABASE + "="
+            + spec.name().value(), "--label", DockerDatabaseRuntime.ENGINE + "=postgresql:15",
+        "--label", DockerDatabaseRuntime.RESTARTABLE + "=true", "--user", "999:999",
+        "-e", "POSTGRES_PASSWORD=" + spec.credentials().password(), "-p", "127.0.0.1:" + spec.hostPort() + ":5432",
+        "--mount", "type=bind,source=" + files + ",target=/var/lib/postgresql/data",
+        "stagdb-test/postgres:15", "sh", "-c", EARLIER_SUPERVISOR, "stagdb-supervisor", "INT", "/var/lib/postgresql/data",
+        "postgres"));
+    assertThat(made.ok()).as(made.stderr()).isTrue();
+    try {
+      runtime.awaitReady(spec.id(), spec.credentials(), readyTimeout());
+      sql(spec, "CREATE TABLE kept AS SELECT 7 AS answer");
+      runtime.halt(spec.id(), false);
+      assertThat(runtime.state(spec.id())).isEqualTo(ContainerState.HELD);
+      assertThat(files.resolve(Supervisor.HALTED)).exists();
+      runtime.resume(spec.id());
+      runtime.awaitReady(spec.id(), spec.credentials(), readyTimeout());
+      assertThat(sql(spec, "SELECT answer FROM kept")).isEqualTo(7);
+      assertThat(runtime.state(spec.id())).isEqualTo(ContainerState.RUNNING);
+      runtime.stop(spec.id());
+      assertThat(runtime.state(spec.id())).isEqualTo(ContainerState.STOPPED);
+    } finally {
+      runtime.remove(spec.id());
+    }
+  }
+
+  /** The supervisor of stagDB 0.1's restartable containers, as they run on hosts that ran it. */
+  private static final String EARLIER_SUPERVISOR = String.join("\n",
+      "sig=$1; dir=$2; shift 2; hold=; stop=; pid=",
+      "halted=\"$dir/.stagdb-halted\"; resume=\"$dir/.stagdb-resume\"",
+      "trap 'stop=1; [ -n \"$pid\" ] && kill -\"$sig\" \"$pid\"' INT TERM",
+      "trap 'hold=1; [ -n \"$pid\" ] && kill -\"$sig\" \"$pid\"' HUP",
+      "trap 'hold=1; kill -KILL -1 2>/dev/null' USR1",
+      "trap ':' USR2",
+      "others() { for s in /proc/[0-9]*/stat; do read -r p c st r < \"$s\" 2>/dev/null || continue;"
+          + " [ \"$p\" = 1 ] || [ \"$st\" = Z ] || return 0; done; return 1; }",
+      "rm -f \"$resume\"",
+      "while :; do",
+      "  if [ -z \"$hold\" ]; then",
+      "    rm -f \"$halted\" \"$resume\"",
+      "    docker-entrypoint.sh \"$@\" & pid=$!",
+      "    code=0; wait \"$pid\" || code=$?",
+      "    while kill -0 \"$pid\" 2>/dev/null; do code=0; wait \"$pid\" || code=$?; done",
+      "    pid=",
+      "    if [ -n \"$stop\" ]; then exit 0; fi",
+      "    if [ -z \"$hold\" ]; then exit \"$code\"; fi",
+      "    while others; do kill -KILL -1 2>/dev/null; sleep 0.001; done",
+      "    rm -f \"$resume\"; : > \"$halted\"",
+      "  fi",
+      "  if [ -n \"$stop\" ]; then exit 0; fi",
+      "  if [ -e \"$resume\" ]; then hold=; continue; fi",
+      "  sleep 0.2 & nap=$!; wait \"$nap\"; kill \"$nap\" 2>/dev/null; wait \"$nap\" 2>/dev/null",
+      "done");
 
   private static int sql(ContainerSpec spec, String statement) throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + spec.hostPort() + "/postgres",

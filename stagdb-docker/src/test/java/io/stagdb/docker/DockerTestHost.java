@@ -26,7 +26,7 @@ final class DockerTestHost {
 
   static DockerSettings settings() {
     return new DockerSettings(null, "127.0.0.1", LOCAL_IMAGES, TestHost.runId() + "-",
-        Map.of(TestHost.RUN_LABEL, TestHost.runId()), false, false, null);
+        Map.of(TestHost.RUN_LABEL, TestHost.runId()), false, false, null, TestHost.mountDirFor("control"));
   }
 
   /** Creates this class's dataset (mounted) and returns its mount point. */

@@ -41,7 +41,9 @@ class EngineProfileTest {
         .contains("TZ=UTC", "POSTGRES_USER=postgres", "POSTGRES_PASSWORD=s3cret", "POSTGRES_DB=postgres")
         .doesNotContain("POSTGRES_PASSWORD=user-cannot-override");
     assertThat(pg.command(ONE_GIG, false)).containsSubsequence("postgres", "-c", "shared_buffers=256MB")
-        .contains("effective_cache_size=512MB");
+        .contains("effective_cache_size=512MB")
+        // copy-on-write: no zero-filled or recycled WAL segments
+        .containsSubsequence("-c", "wal_init_zero=off", "-c", "wal_recycle=off");
   }
 
   @Test
@@ -95,7 +97,7 @@ class EngineProfileTest {
 
   @Test
   void theConnectHostIsLoopbackWhenPublishingOnEveryAddress() {
-    assertThat(DockerSettings.defaults().connectHost()).isEqualTo("127.0.0.1");
-    assertThat(new DockerSettings(null, "10.0.0.5", null, null, null, false, false, null).connectHost()).isEqualTo("10.0.0.5");
+    assertThat(DockerSettings.defaults(java.nio.file.Path.of("control")).connectHost()).isEqualTo("127.0.0.1");
+    assertThat(new DockerSettings(null, "10.0.0.5", null, null, null, false, false, null, java.nio.file.Path.of("control")).connectHost()).isEqualTo("10.0.0.5");
   }
 }

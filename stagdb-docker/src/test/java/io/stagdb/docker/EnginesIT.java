@@ -150,6 +150,44 @@ class EnginesIT {
   }
 
   /**
+   * A recycle in place, as the server does it, on the oldest and newest PostgreSQL and on MariaDB:
+   * the engine halted cleanly for a recycle point, then a test's change thrown away by halting at
+   * once, rolling the volume back and resuming the engine in the same container (its command run
+   * directly, no entry point) on the same port.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"postgresql,12", "postgresql,16", "mariadb,10.11"})
+  void eachEngineIsPutBackInPlaceInItsRunningContainer(String engine, String version) throws Exception {
+    String tag = engine.substring(0, 2) + version.replace(".", "") + "-rc";
+    ContainerSpec plain = onNewVolume(engine, version, tag);
+    ContainerSpec spec = new ContainerSpec(plain.id(), plain.name(), plain.engine(), plain.resources(), plain.hostPort(),
+        plain.credentials(), plain.env(), plain.dataPath(), plain.labels(), true);
+    runtime.run(spec);
+    runtime.awaitReady(spec.id(), spec.credentials(), READY);
+    runtime.runScripts(spec.id(), spec.credentials(), List.of("CREATE TABLE items (id int PRIMARY KEY)",
+        "INSERT INTO items VALUES (1)"));
+    String dataset = TestHost.datasetFor(PURPOSE) + "/" + tag;
+    runtime.halt(spec.id(), true);
+    assertThat(TestHost.exec(List.of("zfs", "snapshot", dataset + "@recycle-point")).ok()).isTrue();
+    String container = TestHost.exec(List.of("docker", "inspect", "-f", "{{.Id}}", TestHost.runId() + "-" + spec.name()))
+        .stdout().strip();
+    for (int round = 0; round < 2; round++) {
+      runtime.resume(spec.id());
+      runtime.awaitReady(spec.id(), spec.credentials(), READY);
+      assertThat(query(spec, spec.credentials(), "SELECT count(*) FROM items")).isEqualTo("1");
+      update(spec, spec.credentials(), "INSERT INTO items VALUES (2)");
+      runtime.halt(spec.id(), false);
+      assertThat(runtime.state(spec.id())).isEqualTo(ContainerState.HELD);
+      assertThat(TestHost.exec(List.of("zfs", "rollback", "-r", dataset + "@recycle-point")).ok()).isTrue();
+    }
+    runtime.resume(spec.id());
+    runtime.awaitReady(spec.id(), spec.credentials(), READY);
+    assertThat(query(spec, spec.credentials(), "SELECT count(*) FROM items")).isEqualTo("1");
+    assertThat(TestHost.exec(List.of("docker", "inspect", "-f", "{{.Id}}", TestHost.runId() + "-" + spec.name()))
+        .stdout().strip()).as("the same container").isEqualTo(container);
+  }
+
+  /**
    * The image carries the client tools a logical copy runs in a container of it: they dump the
    * engine. The local PostgreSQL images have Debian bookworm's one client (15), which dumps 12-15
    * and, as pg_dump does for a newer server, refuses 16.
@@ -175,7 +213,7 @@ class EnginesIT {
   @Test
   void aMissingImageIsAClearError() {
     DockerSettings missing = new DockerSettings(null, "127.0.0.1", Map.of("postgresql.14", "stagdb-test/no-such-image:1"),
-        TestHost.runId() + "-", Map.of(TestHost.RUN_LABEL, TestHost.runId()), false, false, null);
+        TestHost.runId() + "-", Map.of(TestHost.RUN_LABEL, TestHost.runId()), false, false, null, TestHost.mountDirFor("control"));
     try (DockerDatabaseRuntime bad = DockerDatabaseRuntime.connect(missing)) {
       ContainerSpec spec = DockerTestHost.spec(root, "postgresql", "14", "pw");
       assertThatThrownBy(() -> bad.run(spec)).isInstanceOf(InfrastructureException.class)

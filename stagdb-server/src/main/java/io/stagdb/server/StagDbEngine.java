@@ -70,7 +70,9 @@ public final class StagDbEngine implements StagDb, AutoCloseable {
       Map<String, String> instanceLabels = new LinkedHashMap<>(config.containerLabels());
       instanceLabels.put("io.stagdb.root", config.zfsRoot());
       docker = DockerDatabaseRuntime.connect(new DockerSettings(config.dockerHost(), config.bindAddress(), config.images(),
-          config.containerPrefix(), instanceLabels, config.pullImages(), config.mongoReplicaSet(), config.shutdownTimeout()));
+          config.containerPrefix(), instanceLabels, config.pullImages(), config.mongoReplicaSet(), config.shutdownTimeout(),
+          config.dataDir().resolve("control")));
+      docker.sweepControlDirectories();
       SqliteCatalog catalog = new SqliteCatalog(db);
       this.service = new StagDbService(volumes, docker, catalog, new RandomSecrets(), clock,
           new StagDbSettings(config.resources(), config.ports(), config.readyTimeout(), Map.of(), config.lockWait(),

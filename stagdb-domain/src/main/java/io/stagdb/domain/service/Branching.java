@@ -269,7 +269,7 @@ final class Branching {
   Database recycle(DatabaseName branchName) {
     return p.locked(() -> rewind(branchName, null), plan -> {
       Database branch = plan.branch();
-      String cannot = whyNotRecyclable(branch);
+      String cannot = StepTimings.step("check", () -> whyNotRecyclable(branch));
       if (cannot != null) {
         throw new ConflictException(ConflictException.Reason.INVALID_STATE, "branch '" + branchName + "' " + cannot);
       }
@@ -285,9 +285,13 @@ final class Branching {
     });
   }
 
-  /** Why a branch cannot be recycled in place, or {@code null}. */
+  /**
+   * Why a branch cannot be recycled in place, or {@code null}. A restartable container is made only
+   * on a volume with a recycle point, and the point goes only with its volume (a reset makes both
+   * anew): asking the runtime spares a volume-store lookup (about 20 ms on zfs-fuse) on the hot path.
+   */
   private String whyNotRecyclable(Database branch) {
-    if (!p.volumes.snapshotExists(branch.volume(), Provisioning.RECYCLE_POINT)) {
+    if (!p.runtime.restartable(branch.id()) && !p.volumes.snapshotExists(branch.volume(), Provisioning.RECYCLE_POINT)) {
       return "was not created recyclable (\"recyclable\": true when branching); reset it instead";
     }
     List<String> own = Lineage.snapshotsOf(p.catalog, branch).stream().filter(s -> s.volume().equals(branch.volume()))

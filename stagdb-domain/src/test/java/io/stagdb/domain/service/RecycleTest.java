@@ -61,7 +61,7 @@ class RecycleTest {
     assertThat(stag.runtime.specOf(branch.id())).isSameAs(spec);   // the same container, not a new one
     stag.runtime.awaitReady(branch.id(), branch.credentials(), Duration.ofSeconds(1));   // its own password again
     assertThat(run.steps()).extracting(StepTimings.Step::name)
-        .containsExactly("lock", "halt", "rollback", "resume", "ready", "catalog");
+        .containsExactly("lock", "check", "halt", "rollback", "resume", "ready", "catalog");
     assertThat(stag.catalog.events()).extracting(Event::type).endsWith(EventType.BRANCH_RECYCLED);
     // again and again: the recycle point stays
     Files.writeString(data(branch), "second test");

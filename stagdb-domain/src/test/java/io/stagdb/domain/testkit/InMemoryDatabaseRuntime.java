@@ -259,6 +259,12 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
   }
 
   @Override
+  public synchronized boolean restartable(DatabaseId id) {
+    Container c = containers.get(id);
+    return c != null && c.spec.restartable();
+  }
+
+  @Override
   public synchronized void halt(DatabaseId id, boolean cleanly) {
     faults.check("runtime.halt");
     Container c = require(id);

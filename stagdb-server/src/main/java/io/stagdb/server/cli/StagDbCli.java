@@ -263,7 +263,7 @@ public final class StagDbCli implements Runnable {
       DockerDatabaseRuntime[] docker = new DockerDatabaseRuntime[1];
       results.add(check(out, "Docker engine", () -> {
             docker[0] = DockerDatabaseRuntime.connect(new DockerSettings(cfg.dockerHost(), cfg.bindAddress(), cfg.images(),
-                cfg.containerPrefix(), Map.of(), cfg.pullImages(), false, null));
+                cfg.containerPrefix(), Map.of(), cfg.pullImages(), false, null, cfg.dataDir().resolve("control")));
             return null;
           },
           "start the Docker engine (sudo scripts/host-setup does) or set docker.host"));

@@ -93,6 +93,12 @@ public interface DatabaseRuntime {
   /** Starts a halted engine again (or a stopped container); does not wait for it. No-op when it runs. */
   void resume(DatabaseId id);
 
+  /**
+   * Whether the database's container can halt and resume its engine in place ({@link ContainerSpec#restartable}):
+   * false when it has no container.
+   */
+  boolean restartable(DatabaseId id);
+
   /** Gives a database's container its new name (a standby handed over); it keeps running. */
   void rename(DatabaseId id, io.stagdb.domain.model.DatabaseName name);
 
