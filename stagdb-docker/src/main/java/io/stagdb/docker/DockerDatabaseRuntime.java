@@ -1,14 +1,11 @@
 package io.stagdb.docker;
 
-import static io.stagdb.docker.Inspections.engineOf;
-import static io.stagdb.docker.Inspections.filesOf;
 import static io.stagdb.docker.Inspections.isRestartable;
 import static io.stagdb.docker.Inspections.nameOf;
 import static io.stagdb.docker.Inspections.stateOf;
 import static io.stagdb.docker.Inspections.volumeOf;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
@@ -18,21 +15,18 @@ import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
-import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.stagdb.domain.error.ConflictException;
 import io.stagdb.domain.error.InfrastructureException;
-import io.stagdb.domain.port.out.VolumeIo;
 import io.stagdb.domain.error.NotFoundException;
 import io.stagdb.domain.model.Credentials;
 import io.stagdb.domain.model.ImportSource;
 import io.stagdb.domain.port.out.ImportListener;
 import io.stagdb.domain.port.out.SourceInfo;
 import io.stagdb.domain.model.DatabaseId;
-import io.stagdb.domain.model.Engine;
 import io.stagdb.domain.model.EngineImage;
 import io.stagdb.domain.model.EngineVersion;
 import io.stagdb.domain.port.out.ContainerSpec;
@@ -42,20 +36,14 @@ import io.stagdb.domain.port.out.EngineStats;
 import io.stagdb.domain.port.out.LogFollower;
 import io.stagdb.domain.port.out.ManagedContainer;
 import io.stagdb.domain.port.out.RuntimeStats;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,10 +76,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   private final ContainerLogs logs;
   private final IsolatedNetwork network;
   private final ContainerExec exec;
-  /** Container ids by database, learnt when they are made or first looked up (a lookup is a list call). */
-  private final Map<DatabaseId, String> containerIds = new ConcurrentHashMap<>();
-  /** What a container is (fixed when it is made), by container id: one inspect instead of one a call. */
-  private final Map<String, ContainerFacts> facts = new ConcurrentHashMap<>();
+  private final ContainerLookup containers;
   private final Supervisor supervisor;
   private final Readiness readiness;
 
@@ -99,9 +84,10 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     this.docker = docker;
     this.follows = follows;
     this.settings = settings;
+    this.containers = new ContainerLookup(docker, settings);
     this.images = new EngineImages(docker, settings.images(), settings.pullImages());
     this.logs = new ContainerLogs(docker, follows);
-    this.network = new IsolatedNetwork(docker, settings.containerPrefix() + "isolated", managedLabels());
+    this.network = new IsolatedNetwork(docker, settings.containerPrefix() + "isolated", containers.managedLabels());
     this.exec = new ContainerExec(docker);
     this.supervisor = new Supervisor(docker, settings);
     this.readiness = new Readiness(docker, logs);
@@ -163,13 +149,13 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       network.forget();   // removed behind our back (an engine restart, a prune): make it again, once
       containerId = create(spec, profile, files);
     }
-    containerIds.put(spec.id(), containerId);
+    containers.remember(spec.id(), containerId);
     try {
       String started = containerId;
       DockerErrors.call("start " + spec.name(), () -> docker.startContainerCmd(started).exec());
     } catch (RuntimeException e) {
       removeQuietly(containerId);
-      containerIds.remove(spec.id());
+      containers.forget(spec.id(), containerId, false);
       throw e;
     }
     LOG.info("started {} ({} on {}:{}, {})", spec.name(), profile.image(), settings.bindAddress(), spec.hostPort(),
@@ -207,7 +193,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
           .withHostConfig(host)
           .exec().getId());
     } catch (ConflictException nameTaken) {
-      if (findContainer(spec.id()) != null) {
+      if (containers.find(spec.id()) != null) {
         throw ConflictException.alreadyExists("container", settings.containerPrefix() + spec.name());
       }
       throw nameTaken;
@@ -216,7 +202,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
 
   @Override
   public void awaitReady(DatabaseId id, Credentials credentials, Duration timeout) {
-    readiness.await(facts(id), credentials, timeout);
+    readiness.await(containers.facts(id), credentials, timeout);
   }
 
   @Override
@@ -241,20 +227,20 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   @Override
   public void restoreDump(DatabaseId id, Credentials credentials, io.stagdb.domain.model.DumpFormat format,
                           java.io.InputStream dump) {
-    ContainerFacts f = facts(id);
-    new DumpRestore(exec).restore(inspectById(f.container()), f.engine(), credentials, format, dump);
+    ContainerFacts f = containers.facts(id);
+    new DumpRestore(exec).restore(containers.inspect(f.container()), f.engine(), credentials, format, dump);
   }
 
   @Override
   public SourceInfo probeSource(DatabaseId id, ImportSource source) {
-    ContainerFacts f = facts(id);
-    return new LiveCopy(exec).probe(inspectById(f.container()), f.engine(), source);
+    ContainerFacts f = containers.facts(id);
+    return new LiveCopy(exec).probe(containers.inspect(f.container()), f.engine(), source);
   }
 
   @Override
   public void copyFrom(DatabaseId id, Credentials credentials, ImportSource source, ImportListener listener) {
-    ContainerFacts f = facts(id);
-    new LiveCopy(exec).copy(inspectById(f.container()), f.engine(), credentials, source, listener);
+    ContainerFacts f = containers.facts(id);
+    new LiveCopy(exec).copy(containers.inspect(f.container()), f.engine(), credentials, source, listener);
   }
 
   @Override
@@ -275,42 +261,20 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   }
 
   private <T> T withEngine(DatabaseId id, java.util.function.BiFunction<EngineClient, EngineClient.Endpoint, T> work) {
-    ContainerFacts f = facts(id);
+    ContainerFacts f = containers.facts(id);
     return work.apply(EngineClient.of(f.engine()), f.endpoint());
-  }
-
-  /** What the database's container is, inspected once per container. */
-  private ContainerFacts facts(DatabaseId id) {
-    return onContainer(id, container -> facts.computeIfAbsent(container, c -> {
-      InspectContainerResponse inspected = inspectById(c);
-      return new ContainerFacts(c, nameOf(inspected), engineOf(inspected), endpoint(inspected), isRestartable(inspected),
-          filesOf(inspected), Supervisor.controlOf(inspected), uidOf(inspected));
-    }));
-  }
-
-  /** The uid a container runs as ({@code "999:999"}), or 0 when it runs as the image's user. */
-  private static int uidOf(InspectContainerResponse inspected) {
-    String user = inspected.getConfig().getUser();
-    if (user == null || user.isBlank()) {
-      return 0;
-    }
-    try {
-      return Integer.parseInt(user.contains(":") ? user.substring(0, user.indexOf(':')) : user);
-    } catch (NumberFormatException named) {
-      return 0;
-    }
   }
 
   @Override
   public void start(DatabaseId id) {
-    ContainerFacts f = facts(id);
+    ContainerFacts f = containers.facts(id);
     supervisor.ensureControl(f);
     startContainer(id, f.container());
   }
 
   @Override
   public void stop(DatabaseId id) {
-    onContainer(id, container -> {
+    containers.on(id, container -> {
       DockerErrors.idempotent("stop " + id,
           () -> docker.stopContainerCmd(container).withTimeout((int) settings.stopTimeout().toSeconds()).exec());
       return null;
@@ -320,7 +284,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   /** Halts the engine: a restartable container's by its supervisor, inside the running container; any other is stopped. */
   @Override
   public void halt(DatabaseId id, boolean cleanly) {
-    ContainerFacts f = facts(id);
+    ContainerFacts f = containers.facts(id);
     if (!f.restartable()) {
       // a stop (with no grace when the changes are being thrown away): Docker waits for the exit and
       // does not count it as a crash for the restart policy
@@ -334,7 +298,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   @Override
   public boolean restartable(DatabaseId id) {
     try {
-      return facts(id).restartable();   // known since the container was made or first looked at
+      return containers.facts(id).restartable();   // known since the container was made or first looked at
     } catch (NotFoundException noContainer) {
       return false;
     }
@@ -343,7 +307,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   /** Resumes a halted engine inside its running container (its supervisor starts it), or starts the container. */
   @Override
   public void resume(DatabaseId id) {
-    ContainerFacts f = facts(id);
+    ContainerFacts f = containers.facts(id);
     if (f.restartable() && supervisor.resume(f)) {
       return;
     }
@@ -364,7 +328,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       DockerErrors.idempotent("start " + id, () -> docker.startContainerCmd(container).exec());
     } catch (InfrastructureException | ConflictException e) {
       long deadline = System.nanoTime() + STARTED_ELSEWHERE_WAIT.toNanos();
-      while (!Boolean.TRUE.equals(inspectById(container).getState().getRunning())) {
+      while (!Boolean.TRUE.equals(containers.inspect(container).getState().getRunning())) {
         if (System.nanoTime() > deadline) {
           throw e;
         }
@@ -376,10 +340,10 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
 
   @Override
   public void rename(DatabaseId id, io.stagdb.domain.model.DatabaseName name) {
-    onContainer(id, container -> {
+    containers.on(id, container -> {
       DockerErrors.call("rename " + id, () -> docker.renameContainerCmd(container)
           .withName(settings.containerPrefix() + name.value()).exec());
-      facts.remove(container);   // its name is part of what it is
+      containers.forget(id, container, true);   // its name is part of what it is
       return null;
     });
   }
@@ -387,7 +351,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   @Override
   public void remove(DatabaseId id) {
     try {
-      onContainer(id, container -> {
+      containers.on(id, container -> {
         try {
           DockerErrors.idempotent("stop " + id,
               () -> docker.stopContainerCmd(container).withTimeout((int) settings.stopTimeout().toSeconds()).exec());
@@ -400,10 +364,9 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
         } catch (NotFoundException alreadyGone) {
           // removed meanwhile
         }
-        facts.remove(container);
+        containers.forget(id, container, false);
         return null;
       });
-      containerIds.remove(id);
       supervisor.removeControl(id);
     } catch (NotFoundException noContainer) {
       supervisor.removeControl(id);   // a container removed behind our back leaves its control directory
@@ -414,20 +377,20 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   @Override
   public ContainerState state(DatabaseId id) {
     InspectContainerResponse inspected = null;
-    String known = containerIds.get(id);
+    String known = containers.remembered(id);
     if (known != null) {   // one inspect, not a list call and an inspect
       try {
-        inspected = inspectById(known);
+        inspected = containers.inspect(known);
       } catch (NotFoundException removed) {
-        containerIds.remove(id);
+        containers.forget(id, known, false);
       }
     }
     if (inspected == null) {
-      Container container = findContainer(id);
+      Container container = containers.find(id);
       if (container == null) {
         return ContainerState.MISSING;
       }
-      inspected = inspectById(container.getId());
+      inspected = containers.inspect(container.getId());
     }
     ContainerState state = stateOf(inspected.getState());
     return state == ContainerState.RUNNING && isRestartable(inspected) && supervisor.held(inspected) ? ContainerState.HELD : state;
@@ -437,14 +400,14 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
   public List<ManagedContainer> list() {
     List<ManagedContainer> result = new ArrayList<>();
     for (Container c : DockerErrors.call("list containers", () -> docker.listContainersCmd().withShowAll(true)
-        .withLabelFilter(managedLabels()).exec())) {
+        .withLabelFilter(containers.managedLabels()).exec())) {
       String id = c.getLabels().get(ID);
       if (id == null || !id.matches("db-[0-9a-f]{12}")) {
         continue;
       }
       InspectContainerResponse inspected;
       try {
-        inspected = inspectById(c.getId());
+        inspected = containers.inspect(c.getId());
       } catch (NotFoundException removedMeanwhile) {
         continue;
       }
@@ -462,39 +425,19 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
 
   @Override
   public RuntimeStats stats(DatabaseId id) {
-    String container = requireId(id);
-    AtomicReference<Statistics> seen = new AtomicReference<>();
-    try (ResultCallback.Adapter<Statistics> callback = docker.statsCmd(container).withNoStream(true)
-        .exec(new ResultCallback.Adapter<>() {
-          @Override
-          public void onNext(Statistics statistics) {
-            seen.compareAndSet(null, statistics);
-          }
-        })) {
-      callback.awaitCompletion(10, TimeUnit.SECONDS);
-    } catch (IOException | RuntimeException e) {
-      throw DockerErrors.translate("read the stats of " + id, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InfrastructureException("interrupted while reading stats", e);
-    }
-    Statistics s = seen.get();
-    if (s == null) {
-      throw new InfrastructureException("the Docker engine returned no stats for " + id);
-    }
-    return DockerStats.from(s);
+    return DockerStats.read(docker, containers.require(id));
   }
 
   @Override
   public String logs(DatabaseId id, int tail, Instant since) {
-    String engine = logs.read(requireId(id), tail, since);
-    Path files = facts(id).files();
+    String engine = logs.read(containers.require(id), tail, since);
+    Path files = containers.facts(id).files();
     return files == null ? engine : engine + LiveCopy.importLog(files.getParent(), tail, since);
   }
 
   @Override
   public LogFollower.Stream followLogs(DatabaseId id, int tail, Instant since, LogFollower follower) {
-    return logs.follow(requireId(id), tail, since, follower);
+    return logs.follow(containers.require(id), tail, since, follower);
   }
 
   /** The images of {@code engines} (after overrides) that are not on this host, e.g. for {@code doctor}. */
@@ -508,11 +451,9 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     DockerErrors.closeQuietly(docker);
   }
 
-  // ---- finding containers ---------------------------------------------------------------------
-
   private Map<String, String> labels(ContainerSpec spec) {
     Map<String, String> labels = new LinkedHashMap<>(spec.labels());
-    labels.putAll(managedLabels());
+    labels.putAll(containers.managedLabels());
     labels.put(DATABASE, spec.name().value());
     labels.put(ID, spec.id().value());
     labels.put(ENGINE, spec.engine().engine().id() + ":" + spec.engine().version());
@@ -520,71 +461,6 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       labels.put(RESTARTABLE, "true");
     }
     return labels;
-  }
-
-  private Map<String, String> managedLabels() {
-    Map<String, String> labels = new HashMap<>(settings.instanceLabels());
-    labels.put(MANAGED, "true");
-    return labels;
-  }
-
-  private Container findContainer(DatabaseId id) {
-    Map<String, String> filter = managedLabels();
-    filter.put(ID, id.value());
-    List<Container> found = DockerErrors.call("find the container of " + id,
-        () -> docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec());
-    if (found.isEmpty()) {
-      containerIds.remove(id);
-      return null;
-    }
-    containerIds.put(id, found.get(0).getId());
-    return found.get(0);
-  }
-
-  private String requireId(DatabaseId id) {
-    String known = containerIds.get(id);
-    if (known != null) {
-      return known;
-    }
-    Container container = findContainer(id);
-    if (container == null) {
-      throw new NotFoundException("container", id.value());
-    }
-    return container.getId();
-  }
-
-  /**
-   * Runs {@code work} on the database's container id; when a remembered id turned stale (the
-   * container was removed and made again outside this process), looks it up once more.
-   */
-  private <T> T onContainer(DatabaseId id, Function<String, T> work) {
-    boolean remembered = containerIds.containsKey(id);
-    try {
-      return work.apply(requireId(id));
-    } catch (NotFoundException stale) {
-      if (!remembered) {
-        throw stale;
-      }
-      containerIds.remove(id);
-      return work.apply(requireId(id));
-    }
-  }
-
-  private InspectContainerResponse inspect(DatabaseId id) {
-    return onContainer(id, this::inspectById);
-  }
-
-  private InspectContainerResponse inspectById(String container) {
-    return DockerErrors.call("inspect " + container, () -> docker.inspectContainerCmd(container).exec());
-  }
-
-  private EngineClient.Endpoint endpoint(InspectContainerResponse inspected) {
-    for (Map.Entry<ExposedPort, Ports.Binding[]> e : inspected.getHostConfig().getPortBindings().getBindings().entrySet()) {
-      if (e.getValue() != null && e.getValue().length > 0) {
-        return new EngineClient.Endpoint(settings.connectHost(), Integer.parseInt(e.getValue()[0].getHostPortSpec()));
-      }
-    }
-    throw new InfrastructureException(nameOf(inspected) + " publishes no port");
   }
 
   private void removeQuietly(String containerId) {

@@ -11,6 +11,30 @@ final class DockerStats {
   private DockerStats() {
   }
 
+  /** One reading of a container's stats (Docker's stream, its first document). */
+  static RuntimeStats read(com.github.dockerjava.api.DockerClient docker, String container) {
+    java.util.concurrent.atomic.AtomicReference<Statistics> seen = new java.util.concurrent.atomic.AtomicReference<>();
+    try (com.github.dockerjava.api.async.ResultCallback.Adapter<Statistics> callback = docker.statsCmd(container)
+        .withNoStream(true).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<>() {
+          @Override
+          public void onNext(Statistics statistics) {
+            seen.compareAndSet(null, statistics);
+          }
+        })) {
+      callback.awaitCompletion(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw DockerErrors.translate("read the stats of " + container, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new io.stagdb.domain.error.InfrastructureException("interrupted while reading stats", e);
+    }
+    Statistics s = seen.get();
+    if (s == null) {
+      throw new io.stagdb.domain.error.InfrastructureException("the Docker engine returned no stats for " + container);
+    }
+    return from(s);
+  }
+
   static RuntimeStats from(Statistics s) {
     double cpuPercent = 0;
     if (s.getCpuStats() != null && s.getPreCpuStats() != null && s.getCpuStats().getCpuUsage() != null

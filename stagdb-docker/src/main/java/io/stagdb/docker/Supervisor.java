@@ -258,9 +258,8 @@ final class Supervisor {
     }
     Path halted = f.control().resolve("halted");
     Path resume = f.control().resolve("resume");
-    boolean wasHalted = Files.exists(halted);
-    if (!wasHalted && running(f)) {
-      return true;   // the engine runs
+    if (!Files.exists(halted)) {
+      return running(f);   // the engine runs; or the container stopped, and its supervisor starts the engine with it
     }
     try {
       Files.deleteIfExists(halted);
