@@ -275,31 +275,37 @@ final class Session implements AutoCloseable {
           blankToNull(annotation.storage()));
       int size = poolSize();
       return new BranchPool(backend, source, snapshot, resources, ttl(), Map.of(SESSION_LABEL, id), this::newName,
-          size, Integer.parseInt(setting("stagdb.pool.max", Integer.toString(Math.max(size, 4 * (size - 1))))));
+          size, poolMax(size));
     });
   }
 
   /**
-   * Branches a pool starts with: {@code stagdb.pool.size}, or one more than the tests that may run
-   * at once (JUnit's configured parallelism). It grows while tests wait, up to {@code stagdb.pool.max}
-   * (default four per test that may run at once).
+   * Branches a pool starts with: {@code stagdb.pool.size}, or two per test that may run at once
+   * (JUnit's configured parallelism) and one more: as a test ends, the branch it gave back is
+   * recycled while the next test takes another (tests running side by side tend to end together).
+   * It grows while tests wait, up to {@code stagdb.pool.max} (default four per test that may run at
+   * once).
    */
   int poolSize() {
     String configured = setting("stagdb.pool.size", null);
-    if (configured != null) {
-      return Integer.parseInt(configured);
+    return configured != null ? Integer.parseInt(configured) : Math.min(16, 2 * parallelism() + 1);
+  }
+
+  int poolMax(int size) {
+    return Integer.parseInt(setting("stagdb.pool.max", Integer.toString(Math.max(size, 4 * parallelism()))));
+  }
+
+  /** How many tests JUnit may run at once, from its configuration. */
+  private int parallelism() {
+    if (!Boolean.parseBoolean(setting("junit.jupiter.execution.parallel.enabled", "false"))) {
+      return 1;
     }
-    int parallelism = 1;
-    if (Boolean.parseBoolean(setting("junit.jupiter.execution.parallel.enabled", "false"))) {
-      String strategy = setting("junit.jupiter.execution.parallel.config.strategy", "dynamic");
-      if (strategy.equals("fixed")) {
-        parallelism = Integer.parseInt(setting("junit.jupiter.execution.parallel.config.fixed.parallelism", "1"));
-      } else {
-        double factor = Double.parseDouble(setting("junit.jupiter.execution.parallel.config.dynamic.factor", "1"));
-        parallelism = (int) Math.max(1, Math.round(factor * Runtime.getRuntime().availableProcessors()));
-      }
+    String strategy = setting("junit.jupiter.execution.parallel.config.strategy", "dynamic");
+    if (strategy.equals("fixed")) {
+      return Integer.parseInt(setting("junit.jupiter.execution.parallel.config.fixed.parallelism", "1"));
     }
-    return Math.min(16, parallelism + 1);
+    double factor = Double.parseDouble(setting("junit.jupiter.execution.parallel.config.dynamic.factor", "1"));
+    return (int) Math.max(1, Math.round(factor * Runtime.getRuntime().availableProcessors()));
   }
 
   /** Branch names: {@code <prefix>-<session>-<n>}, the prefix {@code stagdb.branchPrefix} (default {@code jt}). */

@@ -319,16 +319,19 @@ final class Branching {
    * Takes a branch back to keep it ready: it becomes a standby of its snapshot at once (its name is
    * free again) and is recycled in place in the background, for the next branch of that snapshot
    * (the next test run's pool, typically). Empty when it cannot be kept (not recyclable, snapshots of
-   * its own, standbys off or the snapshot has enough): the caller deletes it then.
+   * its own, standbys off or the snapshot has enough): the caller deletes it then. {@code waitForIt}
+   * false: busy at once when another operation (a recycle, say) has the branch.
    */
-  java.util.Optional<Database> release(DatabaseName branchName) {
-    Database standby = p.locked(() -> rewind(branchName, null), plan -> {
+  java.util.Optional<Database> release(DatabaseName branchName, boolean waitForIt) {
+    java.util.function.Function<Rewind, Database> work = plan -> {
       Database branch = plan.branch();
       if (Standbys.isStandby(branch) || !standbys.roomFor(plan.current()) || whyNotRecyclable(branch) != null) {
         return null;
       }
       return standbys.takeBack(branch, plan.current());
-    });
+    };
+    Database standby = waitForIt ? p.locked(() -> rewind(branchName, null), work)
+        : p.lockedIfFree(() -> rewind(branchName, null), work);
     if (standby == null) {
       return java.util.Optional.empty();
     }

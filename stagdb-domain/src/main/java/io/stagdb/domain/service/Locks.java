@@ -51,6 +51,11 @@ final class Locks {
    * free within the bound. An exclusive request of a key wins over a shared one.
    */
   <T> T with(Map<String, Mode> keys, Supplier<T> work) {
+    return with(keys, wait, work);
+  }
+
+  /** {@link #with(Map, Supplier)} waiting at most {@code bound} for the keys ({@code ZERO}: only when they are free now). */
+  <T> T with(Map<String, Mode> keys, Duration bound, Supplier<T> work) {
     if (Boolean.TRUE.equals(holding.get())) {
       throw new IllegalStateException("an operation takes its names once, all together; this thread already holds"
           + " some and asked for " + keys.keySet());
@@ -59,7 +64,7 @@ final class Locks {
     Lock[] held = new Lock[sorted.size()];
     String[] names = new String[sorted.size()];
     int count = 0;
-    long deadline = System.nanoTime() + wait.toNanos();
+    long deadline = System.nanoTime() + bound.toNanos();
     try {
       for (Map.Entry<String, Mode> key : sorted.entrySet()) {
         Entry entry = enter(key.getKey());
@@ -75,7 +80,7 @@ final class Locks {
         if (!taken) {
           leave(key.getKey());
           throw new ConflictException(ConflictException.Reason.BUSY, key.getKey() + " is busy with another operation"
-              + " (waited " + wait.toMillis() + " ms); try again when it has finished");
+              + " (waited " + bound.toMillis() + " ms); try again when it has finished");
         }
         held[count] = lock;
         names[count] = key.getKey();

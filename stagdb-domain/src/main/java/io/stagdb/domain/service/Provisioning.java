@@ -16,6 +16,7 @@ import io.stagdb.domain.port.out.ContainerSpec;
 import io.stagdb.domain.port.out.DatabaseRuntime;
 import io.stagdb.domain.port.out.SecretGenerator;
 import io.stagdb.domain.port.out.VolumeStore;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
@@ -94,8 +95,12 @@ final class Provisioning {
 
   /** Runs {@code work} holding {@code keys}; busy when they are not free within the bound. */
   <T> T locked(Map<String, Locks.Mode> keys, Supplier<T> work) {
+    return locked(keys, settings.lockWait(), work);
+  }
+
+  private <T> T locked(Map<String, Locks.Mode> keys, Duration bound, Supplier<T> work) {
     long asked = System.nanoTime();
-    return locks.with(keys, () -> {
+    return locks.with(keys, bound, () -> {
       StepTimings.add("lock", System.nanoTime() - asked);   // the wait for other operations, as a step of its own
       return work.get();
     });
@@ -108,11 +113,20 @@ final class Provisioning {
    * the locks.
    */
   <P extends Plan, T> T locked(Supplier<P> planner, Function<P, T> work) {
+    return locked(planner, settings.lockWait(), work);
+  }
+
+  /** {@link #locked(Supplier, Function)} only when its names are free now: busy at once otherwise. */
+  <P extends Plan, T> T lockedIfFree(Supplier<P> planner, Function<P, T> work) {
+    return locked(planner, Duration.ZERO, work);
+  }
+
+  private <P extends Plan, T> T locked(Supplier<P> planner, Duration bound, Function<P, T> work) {
     P plan = planner.get();
     for (int attempt = 1; ; attempt++) {
       Map<String, Locks.Mode> held = plan.keys();
       Object[] changed = new Object[1];
-      T result = locked(held, () -> {
+      T result = locked(held, bound, () -> {
         P now = planner.get();
         if (covers(held, now.keys())) {
           return work.apply(now);

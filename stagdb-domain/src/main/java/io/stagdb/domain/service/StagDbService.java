@@ -1,5 +1,6 @@
 package io.stagdb.domain.service;
 
+import io.stagdb.domain.error.ConflictException;
 import io.stagdb.domain.error.InvalidRequestException;
 import io.stagdb.domain.model.Database;
 import io.stagdb.domain.model.DatabaseName;
@@ -205,9 +206,25 @@ public final class StagDbService implements StagDb, AutoCloseable {
     return provisioning.observed("recycle", () -> branching.recycle(branch));
   }
 
+  /**
+   * {@inheritDoc} A branch another operation has (the recycle a test run's pool started as its test
+   * ended, at the end of the run) is released in the background once that is done.
+   */
   @Override
   public void release(DatabaseName branch) {
-    if (branching.release(branch).isEmpty()) {
+    try {
+      releaseNow(branch, false);
+    } catch (ConflictException busy) {
+      if (busy.reason() != ConflictException.Reason.BUSY) {
+        throw busy;
+      }
+      databases.get(branch);   // an unknown name is told now, not logged in the background
+      provisioning.background.submit("release " + branch, () -> releaseNow(branch, true));
+    }
+  }
+
+  private void releaseNow(DatabaseName branch, boolean waitForIt) {
+    if (branching.release(branch, waitForIt).isEmpty()) {
       databases.deleteInBackground(branch, false);
     }
   }

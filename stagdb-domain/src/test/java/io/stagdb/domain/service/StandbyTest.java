@@ -163,6 +163,37 @@ class StandbyTest {
     CompensationTest.assertConsistent(stag);
   }
 
+  /**
+   * The end of a test run: its pool gives back a branch whose recycle (started as its last test
+   * ended) is still under way. The release answers at once and happens once the recycle is done.
+   */
+  @Test
+  void aBranchReleasedWhileItIsRecycledIsKeptOnceTheRecycleIsDone() throws Exception {
+    StagDbService service = stag.service;
+    Database pooled = service.branchFromSnapshot(SnapshotName.of("base"),
+        CreateBranch.named(DatabaseName.of("jt-run1-1")).asRecyclable());
+    settle();
+    io.stagdb.domain.testkit.Faults.Pause held = stag.faults.pauseOnCall("runtime.resume", 1);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<Database> recycling = pool.submit(() -> service.recycle(pooled.name()));
+      assertThat(held.awaitReached(10)).isTrue();
+      long asked = System.nanoTime();
+      service.release(pooled.name());
+      assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("at once").isLessThan(Duration.ofSeconds(2));
+      assertThat(service.get(pooled.name()).id()).as("still the test's, until its recycle is done").isEqualTo(pooled.id());
+      held.release();
+      recycling.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      settle();
+      assertThatThrownBy(() -> service.get(pooled.name())).isInstanceOf(NotFoundException.class);
+      assertThat(Standbys.isStandby(stag.catalog.findDatabase(pooled.id()).orElseThrow())).isTrue();
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThatThrownBy(() -> service.release(DatabaseName.of("no-such-branch"))).isInstanceOf(NotFoundException.class);
+    CompensationTest.assertConsistent(stag);
+  }
+
   @Test
   void aSnapshotKeepsNoMoreStandbysThanItsMaximum() {
     InMemoryStagDb capped = new InMemoryStagDb(dir.resolve("capped"), settings(1, 2));
