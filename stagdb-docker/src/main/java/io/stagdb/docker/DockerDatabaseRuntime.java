@@ -332,7 +332,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
         if (System.nanoTime() > deadline) {
           throw e;
         }
-        pause(200);
+        Readiness.pause(200);
       }
       LOG.info("start of {} failed ({}), but it runs: started by the engine's restart policy", id, e.getMessage());
     }
@@ -468,15 +468,6 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
     } catch (RuntimeException e) {
       LOG.warn("could not remove container {}: {}", containerId, e.getMessage());
-    }
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InfrastructureException("interrupted while waiting for the engine", e);
     }
   }
 }

@@ -84,7 +84,8 @@ final class Readiness {
     return inspected.getRestartCount() == null ? 0 : inspected.getRestartCount();
   }
 
-  private static void pause(long millis) {
+  /** Sleeps between two looks at a container; an interrupt fails the wait. */
+  static void pause(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

@@ -45,8 +45,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code stagdb.embedded.zfs.root=tank/stagdb}). When stagDB cannot be reached, annotated tests are
  * disabled with the reason, unless {@code stagdb.required=true} (as in CI), which fails them.
  *
- * <p><b>Speed and safety.</b> A warm pool ({@code stagdb.pool.size}, default 2) per source keeps
- * branches ready in the background, shared by every class of the JVM. Every branch carries the
+ * <p><b>Speed and safety.</b> A warm pool per source ({@code stagdb.pool.size}; by default two
+ * branches per test JUnit may run at once, and one more) keeps branches ready, recycling each in
+ * place when its test ends, shared by every class of the JVM. Every branch carries the
  * run's session label and a TTL ({@code stagdb.ttl}, default 2h), so a killed JVM leaks nothing: the
  * server's reaper deletes its branches. Safe under JUnit's parallel execution.
  *

@@ -146,6 +146,7 @@ public abstract class DatabaseRuntimeContract {
   @Test
   void aRestartableEngineHaltsAndResumesInsideItsContainer() {
     ContainerSpec spec = runReadyRestartable();
+    assertThat(runtime().restartable(spec.id())).isTrue();
     runtime().rotatePassword(spec.id(), spec.credentials(), "kept-over-a-halt-123");
     var own = spec.credentials().withPassword("kept-over-a-halt-123");
     for (boolean cleanly : new boolean[] {true, false}) {
@@ -180,6 +181,8 @@ public abstract class DatabaseRuntimeContract {
   @Test
   void anyOtherContainerIsStoppedByAHaltAndStartedByAResume() {
     ContainerSpec spec = runReady();
+    assertThat(runtime().restartable(spec.id())).isFalse();
+    assertThat(runtime().restartable(newSpec().id())).as("no container").isFalse();
     runtime().halt(spec.id(), false);
     assertThat(runtime().state(spec.id())).isIn(ContainerState.STOPPED, ContainerState.CRASHED);
     runtime().resume(spec.id());
