@@ -16,8 +16,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
@@ -29,7 +32,8 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * first run on a snapshot, and the same suite run again, as a developer or CI does, when the server
  * keeps the branches the first run gave back), a fresh Testcontainers container per test from a
  * baked image of the same data, and one shared database with no isolation (the floor). Then the
- * heavy-write variant. Needs a stagDB server (STAGDB_URL,
+ * heavy-write variant. The suites run on a host at rest: after the data is loaded and baked, its
+ * writes are flushed ({@code sync}) and the host left alone for {@link #SETTLE}. Needs a stagDB server (STAGDB_URL,
  * STAGDB_API_KEY); makes the sources and the baked images itself. Prints Markdown.
  *
  * <p>{@code SuiteBenchmark SCALE...} (default 10 140).
@@ -37,6 +41,8 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 public final class SuiteBenchmark {
   /** Before each run after the first: the host at rest, what the last run gave back recycled by the server. */
   static final Duration PAUSE = Duration.ofSeconds(10);
+  /** After the data is loaded and baked, before the first suite: the writes of the load flushed, the host at rest. */
+  static final Duration SETTLE = Duration.ofSeconds(30);
 
   public static void main(String[] args) throws Exception {
     List<Integer> scales = new ArrayList<>();
@@ -61,6 +67,9 @@ public final class SuiteBenchmark {
           "postgres");
       long size = client.stats(source).engine().sizeBytes();
       String image = bake(scale);
+      // a suite runs on data loaded long before: what loading and baking wrote is flushed first
+      sh(Duration.ofMinutes(10), "sync");
+      Thread.sleep(SETTLE.toMillis());
       String data = String.format(Locale.ROOT, "PostgreSQL 15, %d MB (pgbench -s %d)", size >> 20, scale);
       try {
         for (String write : List.of("light", "heavy")) {
@@ -111,17 +120,19 @@ public final class SuiteBenchmark {
         .configurationParameter("stagdb.required", "true").build();
     Launcher launcher = LauncherFactory.create();
     SummaryGeneratingListener listener = new SummaryGeneratingListener();
+    Edges edges = new Edges();
     // what the tests print (stagDB's summary line among it) is kept out of the Markdown on stdout
     PrintStream markdown = System.out;
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
     long started = System.nanoTime();
     try {
-      launcher.execute(request, listener);   // includes the end of the run (stagDB's pool let go)
+      launcher.execute(request, listener, edges);   // includes the end of the run (stagDB's pool let go)
     } finally {
       System.setOut(markdown);
     }
-    double seconds = (System.nanoTime() - started) / 1e9;
+    long ended = System.nanoTime();
+    double seconds = (ended - started) / 1e9;
     printed.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("stagDB: ")).forEach(l ->
         notes.add(String.format(Locale.ROOT, "%s, scale %d, %s writes: %s", suite, scale, write, l.substring(8))));
     TestExecutionSummary summary = listener.getSummary();
@@ -130,8 +141,29 @@ public final class SuiteBenchmark {
       throw new IllegalStateException(suite + " at scale " + scale + " (" + write + "): "
           + summary.getTestsSucceededCount() + " of 20 tests passed");
     }
-    notes.add(String.format(Locale.ROOT, "%s, scale %d, %s writes: %.1f s", suite, scale, write, seconds));
+    notes.add(String.format(Locale.ROOT, "%s, scale %d, %s writes: %.1f s (%.2f s to the first test's start, %.2f s from the "
+        + "last test's end)", suite, scale, write, seconds, (edges.first - started) / 1e9, (ended - edges.last) / 1e9));
     return seconds;
+  }
+
+  /** When the first test started and the last one finished: what a run costs before and after its tests. */
+  private static final class Edges implements TestExecutionListener {
+    volatile long first = Long.MAX_VALUE;
+    volatile long last;
+
+    @Override
+    public synchronized void executionStarted(TestIdentifier test) {
+      if (test.isTest()) {
+        first = Math.min(first, System.nanoTime());
+      }
+    }
+
+    @Override
+    public synchronized void executionFinished(TestIdentifier test, TestExecutionResult result) {
+      if (test.isTest()) {
+        last = Math.max(last, System.nanoTime());
+      }
+    }
   }
 
   /** An image with the pgbench data baked in (PGDATA outside the image's VOLUME), as a Testcontainers user would make. */
