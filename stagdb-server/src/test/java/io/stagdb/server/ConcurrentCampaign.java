@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
 /**
  * The fault campaign with concurrent clients: {@value #CLIENTS} clients at once do seeded random
  * work on a small set of overlapping names — create, write, snapshot, branch from a database
- * (automatic snapshots) or a snapshot (standbys on), reset, recycle, stop and start, delete with and
+ * (automatic snapshots) or a snapshot (standbys on), reset, recycle, release (a test run's end: the
+ * branch kept as a standby once a recycle under way is done), stop and start, delete with and
  * without cascade, delete snapshots with and without cascade — while the round's fault strikes
  * (SIGKILL of the server, a Docker engine restart, a killed engine, a failing zfs call, a full pool).
  *
@@ -47,8 +48,8 @@ public final class ConcurrentCampaign implements AutoCloseable {
   private static final List<String> BRANCHES = List.of("br-1", "br-2", "br-3", "br-4", "br-5");
   private static final List<String> SNAPSHOTS = List.of("snap-1", "snap-2", "snap-3");
 
-  enum Kind { CREATE, WRITE, SNAPSHOT, BRANCH_FROM_DATABASE, BRANCH_FROM_SNAPSHOT, RESET, RECYCLE, STOP_START, DELETE,
-    DELETE_CASCADE, DELETE_SNAPSHOT, DELETE_SNAPSHOT_CASCADE }
+  enum Kind { CREATE, WRITE, SNAPSHOT, BRANCH_FROM_DATABASE, BRANCH_FROM_SNAPSHOT, RESET, RECYCLE, RELEASE, STOP_START,
+    DELETE, DELETE_CASCADE, DELETE_SNAPSHOT, DELETE_SNAPSHOT_CASCADE }
 
   private final long seed;
   private final Random random;
@@ -207,6 +208,7 @@ public final class ConcurrentCampaign implements AutoCloseable {
           new Dto.CreateBranch(branch, null, null, null, r.nextBoolean() ? Boolean.TRUE : null)));
       case RESET -> call(kind, () -> client.reset(branch, null));
       case RECYCLE -> call(kind, () -> client.recycle(branch));
+      case RELEASE -> call(kind, () -> client.release(branch));   // kept as a standby, or deleted
       case STOP_START -> call(kind, () -> {
         client.stop(any);
         client.start(any);

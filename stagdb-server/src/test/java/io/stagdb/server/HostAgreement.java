@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 /**
  * Whether a server's catalog and the host agree one to one: ZFS filesystems (current volumes, and
  * earlier ones holding snapshots), ZFS snapshots (recycle points aside), mount directories,
- * containers and published ports, for every database the catalog holds (standbys included).
+ * containers, their control directories and published ports, for every database the catalog holds
+ * (standbys included).
  */
 final class HostAgreement {
   private HostAgreement() {
@@ -25,6 +26,7 @@ final class HostAgreement {
   static List<String> check(String purpose, String containerPrefix, String when) throws IOException {
     List<String> problems = new ArrayList<>();
     Set<String> names = new TreeSet<>();
+    Set<String> ids = new TreeSet<>();
     Set<String> ownedVolumes = new TreeSet<>();
     Set<String> cataloguedSnapshots = new TreeSet<>();
     Set<Integer> ports = new TreeSet<>();
@@ -35,6 +37,7 @@ final class HostAgreement {
       databases = all.size();
       all.forEach(d -> {
         names.add(containerPrefix + d.name().value());
+        ids.add(d.id().value());
         ownedVolumes.add(d.volume());
         ports.add(d.port());
       });
@@ -59,6 +62,16 @@ final class HostAgreement {
       }
     }
     expectEqual(problems, when, "containers", names, new TreeSet<>(TestServers.containers(purpose)));
+    Path control = TestHost.mountDirFor(purpose).resolve("control");
+    if (Files.isDirectory(control)) {   // the supervisor's control directories: each of a container of the catalog
+      try (var entries = Files.list(control)) {
+        Set<String> stray = entries.map(p -> p.getFileName().toString()).filter(id -> !ids.contains(id))
+            .collect(Collectors.toCollection(TreeSet::new));
+        if (!stray.isEmpty()) {
+          problems.add(when + ": control directories of no database: " + stray);
+        }
+      }
+    }
     if (ports.size() != databases) {
       problems.add(when + ": two databases share a port");
     }

@@ -38,6 +38,12 @@ public record ReconcileReport(boolean dryRun, List<Action> actions) {
     ORPHAN_VOLUME,
     /** A volume snapshot the catalog does not know: destroyed when configured to. */
     ORPHAN_SNAPSHOT,
+    /**
+     * A snapshot named as stagDB names its own, on a volume of a known database, that the catalog
+     * does not know: made by an operation the server's stop cut short before it was recorded (a
+     * catalogued snapshot is destroyed before its row goes): it is destroyed.
+     */
+    LEFTOVER_SNAPSHOT,
     /** An empty mount directory whose volume is gone (its removal after a destroy failed): removed. */
     STRAY_MOUNT_DIRECTORY
   }

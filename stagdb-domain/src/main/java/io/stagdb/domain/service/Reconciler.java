@@ -152,6 +152,9 @@ public final class Reconciler {
   }
 
   /** Phase 3: what is left that no database owns, judged after the repairs above. */
+  /** The names stagDB gives the ZFS snapshots it records ({@link io.stagdb.domain.model.SnapshotId}). */
+  private static final String SNAPSHOT_ID = "snap-[0-9a-f]{12}";
+
   private void findOrphans(boolean dryRun, List<Action> actions) {
     boolean keep = dryRun || !removeOrphans;
     Set<DatabaseId> known = new HashSet<>();
@@ -175,8 +178,14 @@ public final class Reconciler {
       if (info.isSnapshot() && ownedVolumes.contains(info.volume())
           && !catalogued.contains(info.volume() + "@" + info.snapshot())
           && !Provisioning.RECYCLE_POINT.equals(info.snapshot()) && !DumpImports.SAFETY_POINT.equals(info.snapshot())) {
-        actions.add(act(keep, Kind.ORPHAN_SNAPSHOT, info.volume() + "@" + info.snapshot(),
-            "snapshot the catalog does not know", () -> p.volumes.destroySnapshot(info.volume(), info.snapshot())));
+        if (info.snapshot().matches(SNAPSHOT_ID)) {
+          actions.add(act(dryRun, Kind.LEFTOVER_SNAPSHOT, info.volume() + "@" + info.snapshot(),
+              "snapshot made by an operation cut short before the catalog recorded it",
+              () -> p.volumes.destroySnapshot(info.volume(), info.snapshot())));
+        } else {
+          actions.add(act(keep, Kind.ORPHAN_SNAPSHOT, info.volume() + "@" + info.snapshot(),
+              "snapshot the catalog does not know", () -> p.volumes.destroySnapshot(info.volume(), info.snapshot())));
+        }
       } else if (!info.isSnapshot() && !ownedVolumes.contains(info.volume())) {
         DatabaseId owner = Provisioning.ownerOf(info.volume(), known);
         if (owner != null) {

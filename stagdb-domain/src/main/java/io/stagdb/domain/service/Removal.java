@@ -124,8 +124,10 @@ final class Removal {
 
   /**
    * Removes the container, the volumes and the rows of a database marked DELETING whose names the
-   * caller holds: its current volume and the earlier ones a reset left to the snapshots taken
-   * before it. Its automatic origin snapshot goes along when it was the last branch of it.
+   * caller holds: its current volume, the earlier ones a reset left to the snapshots taken before
+   * it, and any other volume named for it (an earlier one whose destroy failed after its reset: it
+   * would otherwise outlive the database, an orphan holding its origin's snapshot). Its automatic
+   * origin snapshot goes along when it was the last branch of it.
    */
   void finish(Database database) {
     Provisioning.ignoreMissing(() -> p.runtime.remove(database.id()));
@@ -133,6 +135,11 @@ final class Removal {
     Set<String> ownVolumes = new LinkedHashSet<>();
     ownVolumes.add(database.volume());
     own.forEach(s -> ownVolumes.add(s.volume()));
+    if (database.volume().startsWith(database.id().value() + "-")) {   // reset at least once: earlier volumes may be left
+      p.volumes.list().stream().filter(v -> !v.isSnapshot())
+          .filter(v -> Provisioning.ownerOf(v.volume(), Set.of(database.id())) != null)
+          .forEach(v -> ownVolumes.add(v.volume()));
+    }
     for (String volume : ownVolumes) {
       if (p.volumes.exists(volume)) {
         p.volumes.destroy(volume, false);

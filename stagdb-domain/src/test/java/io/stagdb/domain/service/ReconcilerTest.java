@@ -102,6 +102,29 @@ class ReconcilerTest {
     assertThat(stag.runtime.list()).isEmpty();
   }
 
+  /**
+   * A server killed between a snapshot's {@code zfs snapshot} and its catalog row (found by the
+   * concurrent fault campaign) leaves a snapshot of stagDB's own naming that nothing records: it is
+   * destroyed at start, not kept as an orphan on a database's volume.
+   */
+  @Test
+  void destroysASnapshotMadeByAnOperationCutShortBeforeItWasRecorded() {
+    Database db = createPg("cut-short");
+    String half = io.stagdb.domain.model.SnapshotId.random().value();
+    stag.volumes.snapshot(db.volume(), half);
+
+    ReconcileReport dry = stag.reconciler(false).reconcile(true);
+    assertThat(dry.actions()).extracting(ReconcileReport.Action::kind).containsExactly(Kind.LEFTOVER_SNAPSHOT);
+    assertThat(stag.volumes.snapshotExists(db.volume(), half)).as("a dry run changes nothing").isTrue();
+
+    ReconcileReport report = stag.reconciler(false).reconcile(false);
+    assertThat(report.actions()).singleElement().satisfies(a -> {
+      assertThat(a.kind()).isEqualTo(Kind.LEFTOVER_SNAPSHOT);
+      assertThat(a.applied()).isTrue();
+    });
+    assertThat(stag.volumeSnapshots()).isEmpty();
+  }
+
   @Test
   void reportsOrphansAndRemovesThemOnlyWhenConfigured() {
     Database db = createPg("owner");

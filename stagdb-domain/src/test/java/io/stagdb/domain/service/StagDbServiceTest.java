@@ -389,6 +389,29 @@ class StagDbServiceTest {
     assertThat(stag.volumeSnapshots()).hasSize(1);
   }
 
+  /**
+   * A reset whose clean-up fails (the earlier volume could not be destroyed: found by the
+   * concurrent fault campaign) leaves nothing once the branch is deleted: the earlier volume goes
+   * with it, so it cannot outlive it as an orphan holding its origin's snapshot, and the source can
+   * be deleted after it.
+   */
+  @Test
+  void deletingABranchTakesAlongAnEarlierVolumeItsResetCouldNotDestroy() {
+    Database source = createPg("left-src");
+    service.snapshot(source.name(), snap("base"));
+    Database branch = service.branchFromSnapshot(snap("base"), CreateBranch.named(name("left-br")));
+    stag.faults.failOnCall("volumes.destroy", 1);
+    Database reset = service.reset(branch.name(), null);
+    stag.faults.reset();
+    assertThat(stag.volumeNames()).as("the reset's clean-up failed").contains(branch.volume(), reset.volume());
+
+    service.delete(branch.name(), false);
+    assertThat(stag.volumeNames()).containsExactly(source.volume());
+    service.delete(source.name(), true);
+    assertThat(stag.volumeNames()).isEmpty();
+    CompensationTest.assertConsistent(stag);
+  }
+
   @Test
   void resetToAnotherSnapshotOfTheSameOriginOnly() throws IOException {
     Database source = createPg("multi");
