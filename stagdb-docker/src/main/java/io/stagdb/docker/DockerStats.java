@@ -1,10 +1,16 @@
 package io.stagdb.docker;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.BlkioStatEntry;
 import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.StatisticNetworksConfig;
+import io.stagdb.domain.error.InfrastructureException;
 import io.stagdb.domain.port.out.RuntimeStats;
+import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Turns Docker's stats document into {@link RuntimeStats}, computing CPU % the way {@code docker stats} does. */
 final class DockerStats {
@@ -12,25 +18,25 @@ final class DockerStats {
   }
 
   /** One reading of a container's stats (Docker's stream, its first document). */
-  static RuntimeStats read(com.github.dockerjava.api.DockerClient docker, String container) {
-    java.util.concurrent.atomic.AtomicReference<Statistics> seen = new java.util.concurrent.atomic.AtomicReference<>();
-    try (com.github.dockerjava.api.async.ResultCallback.Adapter<Statistics> callback = docker.statsCmd(container)
-        .withNoStream(true).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<>() {
+  static RuntimeStats read(DockerClient docker, String container) {
+    AtomicReference<Statistics> seen = new AtomicReference<>();
+    try (ResultCallback.Adapter<Statistics> callback = docker.statsCmd(container)
+        .withNoStream(true).exec(new ResultCallback.Adapter<>() {
           @Override
           public void onNext(Statistics statistics) {
             seen.compareAndSet(null, statistics);
           }
         })) {
-      callback.awaitCompletion(10, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (java.io.IOException | RuntimeException e) {
+      callback.awaitCompletion(10, TimeUnit.SECONDS);
+    } catch (IOException | RuntimeException e) {
       throw DockerErrors.translate("read the stats of " + container, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new io.stagdb.domain.error.InfrastructureException("interrupted while reading stats", e);
+      throw new InfrastructureException("interrupted while reading stats", e);
     }
     Statistics s = seen.get();
     if (s == null) {
-      throw new io.stagdb.domain.error.InfrastructureException("the Docker engine returned no stats for " + container);
+      throw new InfrastructureException("the Docker engine returned no stats for " + container);
     }
     return from(s);
   }

@@ -4,6 +4,7 @@ import io.stagdb.domain.model.Credentials;
 import io.stagdb.domain.model.Engine;
 import io.stagdb.domain.port.out.DatabaseRuntime;
 import io.stagdb.domain.port.out.EngineStats;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,7 +19,7 @@ interface EngineClient {
    * connections yet, so a login need not be tried; {@code false} when they cannot tell. A login
    * tried early costs the starting engine a process and this one a round trip.
    */
-  default boolean saysNotYet(java.nio.file.Path files) {
+  default boolean saysNotYet(Path files) {
     return false;
   }
 

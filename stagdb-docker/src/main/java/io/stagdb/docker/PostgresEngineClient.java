@@ -4,6 +4,12 @@ import io.stagdb.domain.error.InfrastructureException;
 import io.stagdb.domain.error.InvalidRequestException;
 import io.stagdb.domain.model.Credentials;
 import io.stagdb.domain.port.out.DatabaseRuntime;
+import io.stagdb.domain.port.out.VolumeIo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -31,26 +37,26 @@ final class PostgresEngineClient extends JdbcEngineClient {
    * ready too early; the login then tells.
    */
   @Override
-  public boolean saysNotYet(java.nio.file.Path files) {
-    java.nio.file.Path pid = files.resolve("postmaster.pid");
+  public boolean saysNotYet(Path files) {
+    Path pid = files.resolve("postmaster.pid");
     try {
-      List<String> status = io.stagdb.domain.port.out.VolumeIo.within(java.time.Duration.ofSeconds(5), "reading " + pid, () -> {
-        if (java.nio.file.Files.exists(pid)) {
+      List<String> status = VolumeIo.within(Duration.ofSeconds(5), "reading " + pid, () -> {
+        if (Files.exists(pid)) {
           return readLines(pid);
         }
-        return java.nio.file.Files.exists(files.resolve("PG_VERSION")) ? List.of("not started") : List.<String>of();
+        return Files.exists(files.resolve("PG_VERSION")) ? List.of("not started") : List.<String>of();
       });
       return !status.isEmpty() && !(status.size() >= 8 && status.get(7).strip().equals("ready"));
-    } catch (InfrastructureException | java.io.UncheckedIOException e) {
+    } catch (InfrastructureException | UncheckedIOException e) {
       return false;   // cannot tell: the login will
     }
   }
 
   /** The file's lines; none when it is gone (the engine may be between two of its runs: cannot tell). */
-  private static List<String> readLines(java.nio.file.Path file) throws java.io.IOException {
+  private static List<String> readLines(Path file) throws IOException {
     try {
-      return java.nio.file.Files.readAllLines(file);
-    } catch (java.nio.file.NoSuchFileException gone) {
+      return Files.readAllLines(file);
+    } catch (NoSuchFileException gone) {
       return List.of();
     }
   }

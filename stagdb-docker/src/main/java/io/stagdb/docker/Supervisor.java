@@ -5,16 +5,18 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
 import io.stagdb.domain.error.InfrastructureException;
+import io.stagdb.domain.error.NotFoundException;
 import io.stagdb.domain.model.DatabaseId;
 import io.stagdb.domain.port.out.VolumeIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -189,7 +191,7 @@ final class Supervisor {
         Files.deleteIfExists(file);
       }
       Files.deleteIfExists(dir);
-    } catch (java.nio.file.NoSuchFileException gone) {
+    } catch (NoSuchFileException gone) {
       // nothing to remove
     } catch (IOException e) {
       LOG.warn("cannot remove the control directory {}: {}", dir, e.getMessage());
@@ -309,7 +311,7 @@ final class Supervisor {
     } catch (com.github.dockerjava.api.exception.ConflictException stopped) {
       return false;
     } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
-      throw new io.stagdb.domain.error.NotFoundException("container", f.name());
+      throw new NotFoundException("container", f.name());
     } catch (RuntimeException e) {
       throw DockerErrors.translate("resume the engine of " + f.name(), e);
     }

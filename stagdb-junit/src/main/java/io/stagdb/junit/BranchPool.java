@@ -8,10 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -23,8 +26,8 @@ import java.util.function.Supplier;
  * for a failed test, or a recycle that failed) is replaced by a new one. When tests wait for a
  * branch, the pool grows, up to its maximum. Closing the pool gives every branch it owns back to
  * the server without waiting for recycles under way: the server keeps them ready (as standbys) for
- * the next run's pool, or deletes them. A pool of size 0 keeps nothing: each test gets a new branch, deleted
- * after it.
+ * the next run's pool, or deletes them. A pool of size 0 keeps nothing: each test gets a new
+ * branch, deleted after it.
  */
 final class BranchPool implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(BranchPool.class.getName());
@@ -213,12 +216,12 @@ final class BranchPool implements AutoCloseable {
       return t;
     });
     try {
-      List<java.util.concurrent.Future<?>> released = names.stream()
-          .map(name -> releasing.submit(() -> backend.release(name))).collect(java.util.stream.Collectors.toList());
-      for (java.util.concurrent.Future<?> f : released) {
+      List<Future<?>> released = names.stream().<Future<?>>map(name -> releasing.submit(() -> backend.release(name)))
+          .toList();
+      for (Future<?> f : released) {
         try {
           f.get(1, TimeUnit.MINUTES);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
           // not given back: its TTL ends it on the server
           LOG.log(System.Logger.Level.WARNING, "stagDB: a branch of " + source + " was not given back: " + e.getMessage());
         }

@@ -151,10 +151,10 @@ public final class Reconciler {
     }
   }
 
-  /** Phase 3: what is left that no database owns, judged after the repairs above. */
   /** The names stagDB gives the ZFS snapshots it records ({@link io.stagdb.domain.model.SnapshotId}). */
   private static final String SNAPSHOT_ID = "snap-[0-9a-f]{12}";
 
+  /** Phase 3: what is left that no database owns, judged after the repairs above. */
   private void findOrphans(boolean dryRun, List<Action> actions) {
     boolean keep = dryRun || !removeOrphans;
     Set<DatabaseId> known = new HashSet<>();
