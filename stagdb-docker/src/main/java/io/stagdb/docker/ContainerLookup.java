@@ -55,11 +55,6 @@ final class ContainerLookup {
     }
   }
 
-  /** The container id remembered for a database, or {@code null}. */
-  String remembered(DatabaseId id) {
-    return ids.get(id);
-  }
-
   /** The database's container, looked up by its labels; {@code null} when there is none. */
   Container find(DatabaseId id) {
     Map<String, String> filter = managedLabels();
@@ -102,6 +97,23 @@ final class ContainerLookup {
       ids.remove(id);
       return work.apply(require(id));
     }
+  }
+
+  /**
+   * The inspection of the database's container, or {@code null} when it has none: one inspect when
+   * its id is remembered, else a lookup by its labels and an inspect.
+   */
+  InspectContainerResponse inspectOrNull(DatabaseId id) {
+    String known = ids.get(id);
+    if (known != null) {
+      try {
+        return inspect(known);
+      } catch (NotFoundException removed) {
+        forget(id, known, false);
+      }
+    }
+    Container container = find(id);
+    return container == null ? null : inspect(container.getId());
   }
 
   /** What the database's container is, inspected once per container. */

@@ -89,7 +89,7 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     this.logs = new ContainerLogs(docker, follows);
     this.network = new IsolatedNetwork(docker, settings.containerPrefix() + "isolated", containers.managedLabels());
     this.exec = new ContainerExec(docker);
-    this.supervisor = new Supervisor(docker, settings);
+    this.supervisor = new Supervisor(docker, containers, settings);
     this.readiness = new Readiness(docker, logs);
   }
 
@@ -376,21 +376,9 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
 
   @Override
   public ContainerState state(DatabaseId id) {
-    InspectContainerResponse inspected = null;
-    String known = containers.remembered(id);
-    if (known != null) {   // one inspect, not a list call and an inspect
-      try {
-        inspected = containers.inspect(known);
-      } catch (NotFoundException removed) {
-        containers.forget(id, known, false);
-      }
-    }
+    InspectContainerResponse inspected = containers.inspectOrNull(id);
     if (inspected == null) {
-      Container container = containers.find(id);
-      if (container == null) {
-        return ContainerState.MISSING;
-      }
-      inspected = containers.inspect(container.getId());
+      return ContainerState.MISSING;
     }
     ContainerState state = stateOf(inspected.getState());
     return state == ContainerState.RUNNING && isRestartable(inspected) && supervisor.held(inspected) ? ContainerState.HELD : state;

@@ -5,8 +5,6 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
 import io.stagdb.domain.model.Engine;
 import io.stagdb.domain.port.out.ContainerState;
-import io.stagdb.domain.port.out.VolumeIo;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -59,11 +57,6 @@ final class Inspections {
   static String nameOf(Container container) {
     String name = container.getNames().length == 0 ? container.getId() : container.getNames()[0];
     return name.startsWith("/") ? name.substring(1) : name;
-  }
-
-  /** Whether the supervisor's marker in the engine's files says the engine is halted (a container made before control directories). */
-  static boolean haltMarked(Path files) {
-    return VolumeIo.within("looking for " + Supervisor.HALTED, () -> Files.exists(files.resolve(Supervisor.HALTED)));
   }
 
   static boolean isRestartable(InspectContainerResponse inspected) {

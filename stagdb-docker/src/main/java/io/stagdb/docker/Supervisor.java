@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,10 +70,12 @@ final class Supervisor {
   private static final Duration TAKEN_WITHIN = Duration.ofMillis(40);
 
   private final DockerClient docker;
+  private final ContainerLookup containers;
   private final DockerSettings settings;
 
-  Supervisor(DockerClient docker, DockerSettings settings) {
+  Supervisor(DockerClient docker, ContainerLookup containers, DockerSettings settings) {
     this.docker = docker;
+    this.containers = containers;
     this.settings = settings;
   }
 
@@ -204,7 +207,7 @@ final class Supervisor {
    * nothing of the engine is left.
    */
   void halt(ContainerFacts f, boolean cleanly) {
-    if (halted(f, null)) {
+    if (halted(f)) {
       return;
     }
     String signal = cleanly ? "SIGHUP" : "SIGUSR1";
@@ -218,7 +221,7 @@ final class Supervisor {
       }
     }
     Duration bound = cleanly ? settings.stopTimeout() : Duration.ofSeconds(10);
-    if (!within(bound, () -> halted(f, null))) {
+    if (!within(bound, () -> halted(f))) {
       throw new InfrastructureException("the engine of " + f.name() + " did not stop after " + signal);
     }
   }
@@ -242,7 +245,7 @@ final class Supervisor {
       // read and write: opening a pipe so never waits for a reader; what nobody reads goes with it
       try (FileChannel pipe = FileChannel.open(asks, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         pipe.write(ByteBuffer.wrap((how + "\n").getBytes(StandardCharsets.US_ASCII)));
-        return within(TAKEN_WITHIN, () -> Files.exists(halting) || halted(f, null));
+        return within(TAKEN_WITHIN, () -> Files.exists(halting) || halted(f));
       }
     } catch (IOException e) {
       LOG.debug("asking {} for a halt through {} failed: {}", f.name(), asks, e.getMessage());
@@ -288,8 +291,7 @@ final class Supervisor {
     if (f.files() == null) {
       return false;   // no marker can be written from here: a stopped container is started, a running one left
     }
-    boolean halted = Inspections.haltMarked(f.files());
-    if (!halted && running(f)) {
+    if (!haltMarked(f.files()) && running(f)) {
       return true;
     }
     VolumeIo.within("resuming the engine of " + f.name(), () -> {
@@ -317,36 +319,38 @@ final class Supervisor {
     }
   }
 
-  private boolean running(ContainerFacts f) {
-    return Boolean.TRUE.equals(inspect(f.container()).getState().getRunning());
-  }
-
   /**
    * Whether a restartable container's engine is halted: its supervisor's marker (in the control
    * directory, or in the data directory of an older container); without either on this host, the
    * process list.
    */
-  private boolean halted(ContainerFacts f, InspectContainerResponse inspected) {
-    if (f.control() != null) {
-      return Files.exists(f.control().resolve("halted"));
-    }
-    if (f.files() != null) {
-      return Inspections.haltMarked(f.files());
-    }
-    InspectContainerResponse now = inspected == null ? inspect(f.container()) : inspected;
-    return Boolean.TRUE.equals(now.getState().getRunning()) ? !Inspections.engineRuns(docker, now) : true;
+  private boolean halted(ContainerFacts f) {
+    return halted(f.control(), f.files(), () -> containers.inspect(f.container()));
   }
 
   /** A running restartable container with its engine halted. */
   boolean held(InspectContainerResponse inspected) {
-    Path control = controlOf(inspected);
-    Path files = Inspections.filesOf(inspected);
-    return halted(new ContainerFacts(inspected.getId(), Inspections.nameOf(inspected), null, null, true, files, control,
-        0), inspected);
+    return halted(controlOf(inspected), Inspections.filesOf(inspected), () -> inspected);
   }
 
-  private InspectContainerResponse inspect(String container) {
-    return DockerErrors.call("inspect " + container, () -> docker.inspectContainerCmd(container).exec());
+  private boolean halted(Path control, Path files, Supplier<InspectContainerResponse> inspection) {
+    if (control != null) {
+      return Files.exists(control.resolve("halted"));
+    }
+    if (files != null) {
+      return haltMarked(files);
+    }
+    InspectContainerResponse now = inspection.get();
+    return !Boolean.TRUE.equals(now.getState().getRunning()) || !Inspections.engineRuns(docker, now);
+  }
+
+  /** The halted marker in the engine's files: a container made before control directories. */
+  private static boolean haltMarked(Path files) {
+    return VolumeIo.within("looking for " + HALTED, () -> Files.exists(files.resolve(HALTED)));
+  }
+
+  private boolean running(ContainerFacts f) {
+    return Boolean.TRUE.equals(containers.inspect(f.container()).getState().getRunning());
   }
 
   /** Polls {@code done} every millisecond or two until it holds or {@code bound} has passed. */
