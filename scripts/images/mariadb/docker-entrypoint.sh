@@ -1,7 +1,7 @@
 #!/bin/sh
 # Entry point of the stagdb-test/mariadb image. It honours the official 'mysql'/'mariadb' images'
 # contract (MYSQL_ROOT_PASSWORD / MARIADB_ROOT_PASSWORD, MYSQL_ALLOW_EMPTY_PASSWORD,
-# MYSQL_DATABASE, MYSQL_USER, MYSQL_PASSWORD, data in /var/lib/mysql, uid 999, port 3306,
+# MYSQL_DATABASE, MYSQL_USER, MYSQL_PASSWORD, data in /var/lib/mysql (or --datadir), uid 999, port 3306,
 # 'mariadbd --option ...' arguments) so stagDB runs the same code against official images.
 # Not supported here: /docker-entrypoint-initdb.d scripts (stagDB runs init scripts over JDBC).
 set -eu
@@ -10,6 +10,9 @@ if [ "${1#-}" != "$1" ]; then set -- mariadbd "$@"; fi
 
 if [ "$1" = mariadbd ] || [ "$1" = mysqld ]; then
   datadir=/var/lib/mysql
+  for arg in "$@"; do   # as the official images read it: a --datadir argument wins
+    case $arg in --datadir=*) datadir=${arg#--datadir=} ;; esac
+  done
   if [ "$(id -u)" = 0 ]; then
     mkdir -p "$datadir" /run/mysqld
     find "$datadir" /run/mysqld \! -user 999 -exec chown 999:999 '{}' +

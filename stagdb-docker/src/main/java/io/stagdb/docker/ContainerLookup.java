@@ -13,6 +13,7 @@ import com.github.dockerjava.api.model.Ports;
 import io.stagdb.domain.error.InfrastructureException;
 import io.stagdb.domain.error.NotFoundException;
 import io.stagdb.domain.model.DatabaseId;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,12 @@ final class ContainerLookup {
     if (!keepId) {
       ids.remove(id);
     }
+  }
+
+  /** Remembers that a container's engine was moved to the files at {@code files}. */
+  void moved(ContainerFacts f, Path files) {
+    facts.put(f.container(), new ContainerFacts(f.container(), f.name(), f.engine(), f.endpoint(), f.restartable(), files,
+        f.control(), f.uid()));
   }
 
   /** The database's container, looked up by its labels; {@code null} when there is none. */

@@ -142,12 +142,13 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
     EngineProfile profile = images.profile(spec.engine());
     images.ensure(profile);
     Path files = DataDirectory.prepare(spec.dataPath(), profile, settings.mongoReplicaSet());
+    boolean movable = spec.restartable() && VolumeLink.movable(spec.dataPath(), profile);
     String containerId;
     try {
-      containerId = create(spec, profile, files);
+      containerId = create(spec, profile, files, movable);
     } catch (NotFoundException networkGone) {
       network.forget();   // removed behind our back (an engine restart, a prune): make it again, once
-      containerId = create(spec, profile, files);
+      containerId = create(spec, profile, files, movable);
     }
     containers.remember(spec.id(), containerId);
     try {
@@ -162,12 +163,18 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
         spec.resources());
   }
 
-  private String create(ContainerSpec spec, EngineProfile profile, Path files) {
+  private String create(ContainerSpec spec, EngineProfile profile, Path files, boolean movable) {
     ExposedPort port = ExposedPort.tcp(profile.containerPort());
-    List<Mount> mounts = new ArrayList<>(List.of(
-        new Mount().withType(MountType.BIND).withSource(files.toString()).withTarget(profile.dataDir())));
+    List<Mount> mounts = new ArrayList<>(List.of(movable ? VolumeLink.groupMount(spec.dataPath(), profile)
+        : new Mount().withType(MountType.BIND).withSource(files.toString()).withTarget(profile.dataDir())));
     if (spec.restartable()) {
       mounts.add(supervisor.controlMount(spec.id(), profile.uid()));
+    }
+    List<String> env = new ArrayList<>(profile.environment(spec.credentials(), spec.env()));
+    List<String> command = new ArrayList<>(profile.command(spec.resources(), settings.mongoReplicaSet(), spec.engineSettings()));
+    if (movable) {
+      VolumeLink.point(supervisor.controlOf(spec.id()), profile, spec.dataPath());
+      VolumeLink.pointEngine(profile, env, command);
     }
     HostConfig host = HostConfig.newHostConfig()
         .withMemory(spec.resources().memoryBytes())
@@ -177,13 +184,12 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
         .withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort(settings.bindAddress(), spec.hostPort()), port))
         .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
         .withNetworkMode(network.ensure());
-    List<String> command = profile.command(spec.resources(), settings.mongoReplicaSet(), spec.engineSettings());
     try {
       return DockerErrors.call("create the container of " + spec.name(), () -> docker
           .createContainerCmd(profile.image())
           .withName(settings.containerPrefix() + spec.name())
           .withLabels(labels(spec))
-          .withEnv(profile.environment(spec.credentials(), spec.env()))
+          .withEnv(env)
           .withCmd(spec.restartable() ? Supervisor.command(profile, command) : command)
           // as the engine's own uid: the images' entry points then skip their walk over every file of
           // the data directory (to chown it), which on a large clone costs more than the engine's start
@@ -293,6 +299,29 @@ public final class DockerDatabaseRuntime implements DatabaseRuntime, AutoCloseab
       return;
     }
     supervisor.halt(f, cleanly);
+  }
+
+  @Override
+  public boolean relocate(DatabaseId id, Path dataPath) {
+    ContainerFacts f = containers.facts(id);
+    if (f.files() == null || !dataPath.getParent().equals(f.files().getParent().getParent())) {
+      return false;   // not on a volume of that group
+    }
+    if (!VolumeLink.move(f.control(), dataPath)) {
+      return false;
+    }
+    containers.moved(f, dataPath.resolve(DataDirectory.ENGINE_FILES));
+    return true;
+  }
+
+  @Override
+  public boolean movable(DatabaseId id) {
+    try {
+      Path control = containers.facts(id).control();
+      return control != null && VolumeLink.volumeIn(control) != null;
+    } catch (NotFoundException noContainer) {
+      return false;
+    }
   }
 
   @Override

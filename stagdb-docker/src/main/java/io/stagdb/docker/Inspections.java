@@ -21,16 +21,24 @@ final class Inspections {
 
   /** Where the engine-files directory is bound inside the container, or {@code null} when it is not bound from here. */
   static String filesInside(InspectContainerResponse inspected) {
+    VolumeLink.Located moved = VolumeLink.locate(inspected);
+    if (moved != null) {
+      return moved.filesInside();
+    }
     Path files = filesOf(inspected);
     return files == null || inspected.getMounts() == null ? null : inspected.getMounts().stream()
         .filter(m -> m.getSource() != null && Path.of(m.getSource()).equals(files))
         .map(m -> m.getDestination().getPath()).findFirst().orElse(null);
   }
 
-  /** The volume a container runs on: the parent of the engine-files directory bound into it. */
+  /** The volume a container runs on: the parent of the engine-files directory bound into it, or the one it was moved to. */
   static Path volumeOf(InspectContainerResponse inspected) {
     if (inspected.getMounts() == null) {
       return null;
+    }
+    VolumeLink.Located moved = VolumeLink.locate(inspected);
+    if (moved != null) {
+      return moved.volume();
     }
     return inspected.getMounts().stream().map(m -> DataDirectory.volumeOf(m.getSource())).filter(p -> p != null)
         .findFirst().orElse(null);

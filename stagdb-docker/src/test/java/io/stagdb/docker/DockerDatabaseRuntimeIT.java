@@ -136,6 +136,55 @@ class DockerDatabaseRuntimeIT extends DatabaseRuntimeContract {
   }
 
   /**
+   * A restartable container on a grouped volume is moved, halted, onto another volume of its group
+   * mounted after it was made (mount propagation), and its engine resumes there: the swap a recycle
+   * makes instead of a rollback. Real ZFS clones, as the volume store makes them.
+   */
+  @Test
+  void aHaltedEngineIsMovedOntoAnotherVolumeOfItsGroupMountedLater() throws Exception {
+    ContainerSpec plain = newSpec();
+    String group = plain.id().value();
+    Path groupDir = data.resolve(group + ".group");
+    String root = TestHost.datasetFor("docker-contract");
+    Path first = groupDir.resolve(group + "--1");
+    Path second = groupDir.resolve(group + "--2");
+    TestHost.zfs("create", "-o", "mountpoint=" + first, root + "/" + group + "--1");
+    ContainerSpec spec = new ContainerSpec(plain.id(), plain.name(), plain.engine(), plain.resources(), plain.hostPort(),
+        plain.credentials(), plain.env(), first, plain.labels(), true);
+    try {
+      runtime.run(spec);
+      runtime.awaitReady(spec.id(), spec.credentials(), readyTimeout());
+      assertThat(runtime.movable(spec.id())).as("mounts propagate here: the host's / is shared").isTrue();
+      sql(spec, "CREATE TABLE kept AS SELECT 1 AS answer");
+      runtime.halt(spec.id(), true);
+      TestHost.zfs("snapshot", root + "/" + group + "--1@point");
+      runtime.resume(spec.id());
+      runtime.awaitReady(spec.id(), spec.credentials(), readyTimeout());
+      sql(spec, "UPDATE kept SET answer = 2");
+      // made while the container runs: seen inside only through propagation
+      TestHost.zfs("clone", "-o", "mountpoint=" + second, root + "/" + group + "--1@point", root + "/" + group + "--2");
+
+      runtime.halt(spec.id(), false);
+      assertThat(runtime.relocate(spec.id(), groupDir.resolve(group + "--9"))).as("no such volume").isFalse();
+      assertThat(runtime.relocate(spec.id(), second)).isTrue();
+      runtime.resume(spec.id());
+      runtime.awaitReady(spec.id(), spec.credentials(), readyTimeout());
+      assertThat(sql(spec, "SELECT answer FROM kept")).as("the data of the volume it was moved to").isEqualTo(1);
+      assertThat(runtime.list()).filteredOn(c -> c.id().equals(spec.id())).singleElement()
+          .satisfies(c -> assertThat(c.dataPath()).isEqualTo(second));
+
+      runtime.halt(spec.id(), false);   // and back
+      assertThat(runtime.relocate(spec.id(), first)).isTrue();
+      runtime.resume(spec.id());
+      runtime.awaitReady(spec.id(), spec.credentials(), readyTimeout());
+      assertThat(sql(spec, "SELECT answer FROM kept")).isEqualTo(2);
+    } finally {
+      runtime.remove(spec.id());
+      TestHost.exec(java.util.List.of("zfs", "destroy", "-R", root + "/" + group + "--1"));
+    }
+  }
+
+  /**
    * A halt asked through the supervisor's pipe that nobody takes (its reader is gone: here the
    * pipe was replaced by a plain file) falls back to a signal, halt after halt.
    */

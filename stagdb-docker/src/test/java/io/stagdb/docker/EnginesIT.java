@@ -188,6 +188,50 @@ class EnginesIT {
   }
 
   /**
+   * A recycle by swap, as the server does it where mounts propagate, on the same engines: the
+   * volume is one of a group, and each round a fresh clone of the recycle point is mounted beside it
+   * while the engine runs, the engine halted at once, pointed at the clone and resumed there, in the
+   * same container on the same port.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"postgresql,12", "postgresql,16", "mariadb,10.11"})
+  void eachEngineIsMovedOntoAFreshCloneInItsRunningContainer(String engine, String version) throws Exception {
+    String tag = engine.substring(0, 2) + version.replace(".", "") + "-sw";
+    String dataset = TestHost.datasetFor(PURPOSE) + "/" + tag;
+    Path group = root.resolve(tag + ".group");
+    assertThat(TestHost.exec(List.of("zfs", "create", "-o", "mountpoint=" + group.resolve(tag + "--1"), dataset + "--1"))
+        .ok()).isTrue();
+    ContainerSpec t = DockerTestHost.spec(root, engine, version, "first-password");
+    ContainerSpec spec = new ContainerSpec(t.id(), t.name(), t.engine(), t.resources(), t.hostPort(), t.credentials(), t.env(),
+        group.resolve(tag + "--1"), t.labels(), true);
+    started.add(spec);
+    runtime.run(spec);
+    runtime.awaitReady(spec.id(), spec.credentials(), READY);
+    assertThat(runtime.movable(spec.id())).isTrue();
+    runtime.runScripts(spec.id(), spec.credentials(), List.of("CREATE TABLE items (id int PRIMARY KEY)",
+        "INSERT INTO items VALUES (1)"));
+    runtime.halt(spec.id(), true);
+    assertThat(TestHost.exec(List.of("zfs", "snapshot", dataset + "--1@recycle-point")).ok()).isTrue();
+    runtime.resume(spec.id());
+    runtime.awaitReady(spec.id(), spec.credentials(), READY);
+    String container = TestHost.exec(List.of("docker", "inspect", "-f", "{{.Id}}", TestHost.runId() + "-" + spec.name()))
+        .stdout().strip();
+    for (int n = 2; n <= 3; n++) {
+      update(spec, spec.credentials(), "INSERT INTO items VALUES (2)");
+      Path fresh = group.resolve(tag + "--" + n);
+      assertThat(TestHost.exec(List.of("zfs", "clone", "-o", "mountpoint=" + fresh, dataset + "--1@recycle-point",
+          dataset + "--" + n)).ok()).isTrue();
+      runtime.halt(spec.id(), false);
+      assertThat(runtime.relocate(spec.id(), fresh)).isTrue();
+      runtime.resume(spec.id());
+      runtime.awaitReady(spec.id(), spec.credentials(), READY);
+      assertThat(query(spec, spec.credentials(), "SELECT count(*) FROM items")).isEqualTo("1");
+    }
+    assertThat(TestHost.exec(List.of("docker", "inspect", "-f", "{{.Id}}", TestHost.runId() + "-" + spec.name()))
+        .stdout().strip()).as("the same container").isEqualTo(container);
+  }
+
+  /**
    * The image carries the client tools a logical copy runs in a container of it: they dump the
    * engine. The local PostgreSQL images have Debian bookworm's one client (15), which dumps 12-15
    * and, as pg_dump does for a newer server, refuses 16.

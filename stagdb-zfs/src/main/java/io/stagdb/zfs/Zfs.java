@@ -20,6 +20,12 @@ interface Zfs {
   void rollback(String snapshot);
 
   /**
+   * Makes a clone independent of its origin: the origin's snapshots up to the one it was cloned
+   * from move to the clone, and the origin becomes a clone of it.
+   */
+  void promote(String dataset);
+
+  /**
    * Destroys a filesystem with its snapshots ({@code cascade}: and every clone of them), or one
    * snapshot; retries briefly while the dataset is busy.
    */

@@ -64,6 +64,11 @@ final class ZfsCli implements Zfs {
   }
 
   @Override
+  public void promote(String dataset) {
+    retryWhileBusy("promote", dataset, () -> run("promote", dataset, List.of("promote", dataset)));
+  }
+
+  @Override
   public void destroy(String dataset, boolean cascade) {
     boolean snapshot = dataset.contains("@");
     List<String> args = snapshot ? List.of("destroy", dataset) : List.of("destroy", cascade ? "-R" : "-r", dataset);

@@ -92,6 +92,11 @@ final class ZfsNative implements Zfs {
   }
 
   @Override
+  public void promote(String dataset) {
+    cli.promote(dataset);   // lzc_promote is not in every libzfs_core the native path meets
+  }
+
+  @Override
   public void destroy(String dataset, boolean cascade) {
     if (cascade) {
       cli.destroy(dataset, true);

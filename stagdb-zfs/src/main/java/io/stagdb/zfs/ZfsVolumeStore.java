@@ -1,5 +1,6 @@
 package io.stagdb.zfs;
 
+import io.stagdb.domain.error.ConflictException;
 import io.stagdb.domain.error.InvalidRequestException;
 import io.stagdb.domain.port.out.VolumeInfo;
 import io.stagdb.domain.port.out.VolumeStore;
@@ -25,11 +26,14 @@ import org.slf4j.LoggerFactory;
  * {@code M}, volume {@code v} is the filesystem {@code R/v} mounted at {@code M/v}, and snapshot
  * {@code s} of it is {@code R/v@s}. A branch is a ZFS clone {@code R/b} of {@code R/v@s}. Every
  * volume has {@code refquota} set from its storage limit. Nothing outside {@code R} is ever
- * changed: each name is checked to lie under it before any call.
+ * changed: each name is checked to lie under it before any call. A grouped volume {@code g--s}
+ * (see {@link VolumeStore}) is mounted at {@code M/g.group/g--s} instead.
  */
 public final class ZfsVolumeStore implements VolumeStore {
   private static final Logger LOG = LoggerFactory.getLogger(ZfsVolumeStore.class);
   private static final Pattern KEY = Pattern.compile("[a-z0-9][a-z0-9-]{0,127}");
+  /** After a group's name, the directory its volumes are mounted in; not a volume name ({@code .}). */
+  private static final String GROUP_DIRECTORY = ".group";
   private static final List<String> LIST_PROPERTIES = List.of("used", "referenced", "refquota", "origin");
 
   private final String root;
@@ -97,6 +101,21 @@ public final class ZfsVolumeStore implements VolumeStore {
     mounting(volume, () -> zfs.rollback(snapshotName(volume, snapshot)));
   }
 
+  @Override
+  public void promote(String volume, String from) {
+    String dataset = dataset(volume);
+    String origin = dataset(from) + "@";
+    VolumeIo.transition("promoting " + dataset, () -> {   // zfs-fuse may remount on the way
+      String is = zfs.properties(dataset, false, List.of("origin")).get(0).value();
+      if (!is.startsWith(origin)) {
+        throw new ConflictException(ConflictException.Reason.INVALID_STATE, "not promoting " + dataset + ": it is a clone of "
+            + is + ", not of a snapshot of " + dataset(from));
+      }
+      zfs.promote(dataset);
+      return null;
+    }, null);
+  }
+
   /** Runs a command that (re)mounts {@code volume}, then has its mount answer a first request: see {@link VolumeIo}. */
   private Path mounting(String volume, Runnable command) {
     Path path = mountPath(volume);
@@ -132,15 +151,26 @@ public final class ZfsVolumeStore implements VolumeStore {
     try (var dirs = Files.list(mountDir)) {
       for (Path dir : (Iterable<Path>) dirs::iterator) {
         String name = dir.getFileName().toString();
-        if (KEY.matcher(name).matches() && !volumes.contains(name) && Files.isDirectory(dir)
-            && VolumeIo.within("looking into " + dir, () -> isEmpty(dir))) {
-          stray.add(name);
+        if (name.endsWith(GROUP_DIRECTORY) && Files.isDirectory(dir)) {
+          try (var grouped = Files.list(dir)) {
+            grouped.forEach(d -> addIfStray(d, volumes, stray));
+          }
+        } else {
+          addIfStray(dir, volumes, stray);
         }
       }
     } catch (IOException e) {
       LOG.warn("could not look for stray mount directories in {}: {}", mountDir, e.getMessage());
     }
     return stray;
+  }
+
+  private static void addIfStray(Path dir, List<String> volumes, List<String> stray) {
+    String name = dir.getFileName().toString();
+    if (KEY.matcher(name).matches() && !volumes.contains(name) && Files.isDirectory(dir)
+        && VolumeIo.within("looking into " + dir, () -> isEmpty(dir))) {
+      stray.add(name);
+    }
   }
 
   private static boolean isEmpty(Path dir) throws IOException {
@@ -152,8 +182,12 @@ public final class ZfsVolumeStore implements VolumeStore {
   /** ZFS leaves a destroyed filesystem's empty mount-point directory behind; remove it. */
   @Override
   public void removeMountDirectory(String volume) {
+    Path path = mountPath(volume);
     try {
-      Files.deleteIfExists(mountPath(volume));
+      Files.deleteIfExists(path);
+      if (VolumeStore.groupOf(volume) != null && Files.isDirectory(path.getParent()) && isEmpty(path.getParent())) {
+        Files.deleteIfExists(path.getParent());   // the group's last volume
+      }
     } catch (IOException e) {
       LOG.warn("could not remove the mount directory of destroyed volume {}: {}", volume, e.getMessage());
     }
@@ -237,7 +271,8 @@ public final class ZfsVolumeStore implements VolumeStore {
 
   @Override
   public Path mountPath(String volume) {
-    return mountDir.resolve(checkKey("volume", volume));
+    String group = VolumeStore.groupOf(checkKey("volume", volume));
+    return group == null ? mountDir.resolve(volume) : mountDir.resolve(group + GROUP_DIRECTORY).resolve(volume);
   }
 
   private Map<String, String> volumeProperties(String volume, long quotaBytes) {

@@ -34,6 +34,7 @@ class ZfsParsingTest {
       public void snapshot(String s) { throw new UnsupportedOperationException(); }
       public void clone(String s, String t, Map<String, String> p) { throw new UnsupportedOperationException(); }
       public void rollback(String s) { throw new UnsupportedOperationException(); }
+      public void promote(String d) { throw new UnsupportedOperationException(); }
       public void destroy(String d, boolean c) { throw new UnsupportedOperationException(); }
       public boolean exists(String d) { throw new UnsupportedOperationException(); }
       public void mount(String d) { throw new UnsupportedOperationException(); }

@@ -133,6 +133,18 @@ public abstract class DatabaseRuntimeContract {
   }
 
   /** Runs a new restartable database (its engine can be halted inside a running container) until ready. */
+  @Test
+  void aContainerOnAVolumeOfNoGroupIsNotMoved() {
+    ContainerSpec spec = runReadyRestartable();
+    assertThat(runtime().movable(spec.id())).isFalse();
+    runtime().halt(spec.id(), false);
+    assertThat(runtime().relocate(spec.id(), spec.dataPath().resolveSibling("elsewhere"))).isFalse();
+    runtime().resume(spec.id());
+    runtime().awaitReady(spec.id(), spec.credentials(), readyTimeout());
+    assertThat(runtime().list()).filteredOn(c -> c.id().equals(spec.id())).singleElement()
+        .satisfies(c -> assertThat(c.dataPath()).isEqualTo(spec.dataPath()));
+  }
+
   protected ContainerSpec runReadyRestartable() {
     ContainerSpec plain = newSpec();
     ContainerSpec spec = new ContainerSpec(plain.id(), plain.name(), plain.engine(), plain.resources(), plain.hostPort(),

@@ -14,6 +14,7 @@ import io.stagdb.domain.port.out.DatabaseRuntime;
 import io.stagdb.domain.port.out.LogFollower;
 import io.stagdb.domain.port.out.ManagedContainer;
 import io.stagdb.domain.port.out.RuntimeStats;
+import io.stagdb.domain.port.out.VolumeStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,7 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
   private final Faults faults;
   private final Map<DatabaseId, Container> containers = new LinkedHashMap<>();
   private int quiesced;
+  private boolean movable = true;
 
   private static final class Container {
     final ContainerSpec spec;
@@ -53,8 +55,12 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
     }
 
     Container renamed(io.stagdb.domain.model.DatabaseName name) {
-      Container c = new Container(new ContainerSpec(spec.id(), name, spec.engine(), spec.resources(), spec.hostPort(),
+      return with(new ContainerSpec(spec.id(), name, spec.engine(), spec.resources(), spec.hostPort(),
           spec.credentials(), spec.env(), spec.dataPath(), spec.labels(), spec.restartable(), spec.engineSettings()));
+    }
+
+    Container with(ContainerSpec other) {
+      Container c = new Container(other);
       c.state = state;
       c.exitCode = exitCode;
       c.scripts.addAll(scripts);
@@ -281,6 +287,35 @@ public final class InMemoryDatabaseRuntime implements DatabaseRuntime {
     Container c = require(id);
     c.state = ContainerState.RUNNING;
     c.exitCode = null;
+  }
+
+  /** Whether containers on grouped volumes can be moved ({@link #relocate}), as where mounts propagate. */
+  public synchronized void movable(boolean movable) {
+    this.movable = movable;
+  }
+
+  @Override
+  public synchronized boolean relocate(DatabaseId id, Path dataPath) {
+    faults.check("runtime.relocate");
+    Container c = require(id);
+    if (c.state != ContainerState.HELD) {
+      throw new IllegalStateException("relocating " + id + " while its engine is " + c.state);
+    }
+    if (!movable(c) || !c.spec.dataPath().getParent().equals(dataPath.getParent()) || !Files.isDirectory(dataPath)) {
+      return false;
+    }
+    containers.put(id, c.with(c.spec.on(dataPath)));
+    return true;
+  }
+
+  @Override
+  public synchronized boolean movable(DatabaseId id) {
+    Container c = containers.get(id);
+    return c != null && movable(c);
+  }
+
+  private boolean movable(Container c) {
+    return movable && c.spec.restartable() && VolumeStore.groupOf(c.spec.dataPath().getFileName().toString()) != null;
   }
 
   @Override

@@ -33,8 +33,8 @@ public final class InMemoryVolumeStore implements VolumeStore {
 
   private static final class Volume {
     final long quota;
-    final String originVolume;
-    final String originSnapshot;
+    String originVolume;
+    String originSnapshot;
     final Map<String, Path> snapshots = new LinkedHashMap<>();
 
     Volume(long quota, String originVolume, String originSnapshot) {
@@ -118,6 +118,32 @@ public final class InMemoryVolumeStore implements VolumeStore {
   }
 
   @Override
+  public synchronized void promote(String volume, String from) {
+    faults.check("volumes.promote");
+    Volume clone = require(volume);
+    if (!from.equals(clone.originVolume)) {
+      throw new ConflictException(ConflictException.Reason.INVALID_STATE, volume + " is not a clone of " + from);
+    }
+    String originName = clone.originVolume;
+    Volume origin = volumes.get(originName);
+    List<String> names = new ArrayList<>(origin.snapshots.keySet());
+    Map<String, Path> moved = new LinkedHashMap<>();
+    for (String s : names.subList(0, names.indexOf(clone.originSnapshot) + 1)) {
+      moved.put(s, origin.snapshots.remove(s));
+      volumes.values().stream().filter(v -> originName.equals(v.originVolume) && s.equals(v.originSnapshot))
+          .forEach(v -> v.originVolume = volume);
+    }
+    moved.putAll(clone.snapshots);
+    clone.snapshots.clear();
+    clone.snapshots.putAll(moved);
+    String pointOfSplit = clone.originSnapshot;
+    clone.originVolume = origin.originVolume;
+    clone.originSnapshot = origin.originSnapshot;
+    origin.originVolume = volume;
+    origin.originSnapshot = pointOfSplit;
+  }
+
+  @Override
   public synchronized void destroy(String volume, boolean cascade) {
     faults.check("volumes.destroy");
     Volume v = require(volume);
@@ -135,6 +161,10 @@ public final class InMemoryVolumeStore implements VolumeStore {
     v.snapshots.values().forEach(InMemoryVolumeStore::deleteTree);
     deleteTree(mountPath(volume));
     volumes.remove(volume);
+    Path group = mountPath(volume).getParent();
+    if (VolumeStore.groupOf(volume) != null && volumes.keySet().stream().noneMatch(o -> mountPath(o).startsWith(group))) {
+      deleteTree(group);
+    }
   }
 
   @Override
@@ -186,7 +216,8 @@ public final class InMemoryVolumeStore implements VolumeStore {
   @Override
   public Path mountPath(String volume) {
     checkName("volume", volume);
-    return base.resolve(volume);
+    String group = VolumeStore.groupOf(volume);
+    return group == null ? base.resolve(volume) : base.resolve(group + ".group").resolve(volume);
   }
 
   @Override

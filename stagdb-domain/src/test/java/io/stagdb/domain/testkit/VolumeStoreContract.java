@@ -203,4 +203,55 @@ public abstract class VolumeStoreContract {
     List<VolumeInfo> mine = store().list().stream().filter(i -> i.volume().equals(v)).toList();
     assertThat(mine).extracting(VolumeInfo::snapshot).containsExactlyInAnyOrder(null, "s1", "s2");
   }
+
+  @Test
+  void aPromotedCloneOutlivesTheVolumeItCameFrom() throws IOException {
+    String v = newVolume();
+    Files.writeString(store().create(v, QUOTA).resolve("PG_VERSION"), "16");
+    store().snapshot(v, "point");
+    String c = newVolume();
+    Files.writeString(store().clone(v, "point", c, QUOTA).resolve("mine"), "clone");
+
+    assertThatThrownBy(() -> store().promote(c, newVolume())).as("not its origin").isInstanceOf(ConflictException.class);
+    assertThatThrownBy(() -> store().promote(v, c)).isInstanceOf(ConflictException.class);
+    store().promote(c, v);
+    assertThat(store().snapshotExists(c, "point")).as("the origin snapshot moved to the clone").isTrue();
+    assertThat(store().snapshotExists(v, "point")).isFalse();
+    assertThat(store().list()).filteredOn(i -> i.volume().equals(v) && !i.isSnapshot())
+        .singleElement().satisfies(i -> assertThat(i.originVolume() + "@" + i.originSnapshot()).isEqualTo(c + "@point"));
+    assertThatThrownBy(() -> store().promote(c, v)).as("promoted once: no more a clone of it")
+        .isInstanceOf(ConflictException.class);
+    store().destroy(v, false);
+    assertThat(store().exists(v)).isFalse();
+    assertThat(store().mountPath(c).resolve("PG_VERSION")).hasContent("16");
+    assertThat(store().mountPath(c).resolve("mine")).hasContent("clone");
+    String next = newVolume();
+    assertThat(store().clone(c, "point", next, QUOTA).resolve("mine")).doesNotExist();
+  }
+
+  @Test
+  void theVolumesOfAGroupAreMountedSideBySideInADirectoryOfTheirOwn() throws IOException {
+    String group = newVolume();
+    String first = group + VolumeStore.GROUP_SEPARATOR + "1";
+    String second = group + VolumeStore.GROUP_SEPARATOR + "2";
+    created.add(first);
+    created.add(second);
+    assertThat(VolumeStore.groupOf(second)).isEqualTo(group);
+    assertThat(VolumeStore.groupOf(group)).isNull();
+
+    Path one = store().create(first, QUOTA);
+    Files.writeString(one.resolve("PG_VERSION"), "16");
+    store().snapshot(first, "point");
+    Path two = store().clone(first, "point", second, QUOTA);
+    Path directory = one.getParent();
+    assertThat(two.getParent()).isEqualTo(directory);
+    assertThat(directory).isNotEqualTo(store().mountPath(group).getParent()).isNotEqualTo(store().mountPath(group));
+    try (var entries = Files.list(directory)) {
+      assertThat(entries.map(e -> e.getFileName().toString())).containsExactlyInAnyOrder(first, second);
+    }
+    assertThat(directory.resolve(second).resolve("PG_VERSION")).hasContent("16");
+
+    store().destroy(first, true);
+    assertThat(directory).as("the group's directory goes with its last volume").doesNotExist();
+  }
 }

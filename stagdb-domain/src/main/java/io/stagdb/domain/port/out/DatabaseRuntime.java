@@ -3,6 +3,7 @@ package io.stagdb.domain.port.out;
 import io.stagdb.domain.model.Credentials;
 import io.stagdb.domain.model.DatabaseId;
 import io.stagdb.domain.model.EngineImage;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -92,6 +93,17 @@ public interface DatabaseRuntime {
 
   /** Starts a halted engine again (or a stopped container); does not wait for it. No-op when it runs. */
   void resume(DatabaseId id);
+
+  /**
+   * Points a halted engine at another volume of its volume's group ({@link VolumeStore}), mounted at
+   * {@code dataPath}, so that the next {@link #resume} starts it there. {@code false} when its
+   * container cannot be moved (made on an ungrouped volume, or where mounts do not reach containers)
+   * or that volume's files are not there: nothing changed, roll the volume back instead.
+   */
+  boolean relocate(DatabaseId id, Path dataPath);
+
+  /** Whether {@link #relocate} can move this database's engine at all (its container was made so). */
+  boolean movable(DatabaseId id);
 
   /**
    * Whether the database's container can halt and resume its engine in place ({@link ContainerSpec#restartable}):

@@ -17,8 +17,20 @@ import java.util.List;
  * volumes.snapshot("db-3f9a1c2b7d4e", "snap-9c0e4b1a2f3d");
  * Path branch = volumes.clone("db-3f9a1c2b7d4e", "snap-9c0e4b1a2f3d", "db-77aa00bb11cc", 10L << 30);
  * }</pre>
+ *
+ * <p>A volume named {@code <group>--<suffix>} belongs to {@code <group>}: the volumes of a group are
+ * mounted side by side in a directory of their own ({@link #mountPath}'s parent, holding nothing
+ * else), so whoever is given that directory sees each of them come and go.
  */
 public interface VolumeStore {
+  /** Between a grouped volume's group and the rest of its name. */
+  String GROUP_SEPARATOR = "--";
+
+  /** The group of a volume named {@code <group>--<suffix>}, else {@code null}. */
+  static String groupOf(String volume) {
+    int at = volume.indexOf(GROUP_SEPARATOR);
+    return at > 0 ? volume.substring(0, at) : null;
+  }
 
   /** Creates an empty volume with a storage quota and returns where it is mounted. */
   Path create(String volume, long quotaBytes);
@@ -31,6 +43,14 @@ public interface VolumeStore {
 
   /** Discards every change made to a volume since a snapshot of it (and any later snapshots). */
   void rollback(String volume, String snapshot);
+
+  /**
+   * Makes a clone of a snapshot of {@code from} independent of it: {@code from}'s snapshots up to
+   * the clone's origin move to the clone, and {@code from} becomes a clone of it (ZFS's promote), so
+   * it can be destroyed while the clone lives on. Refused (a conflict, nothing changed) when the
+   * volume is not a clone of {@code from}: a promote moves snapshots of whatever it was cloned from.
+   */
+  void promote(String volume, String from);
 
   /**
    * Destroys a volume and its snapshots. Refused with a conflict while clones depend on one of its
