@@ -17,6 +17,7 @@ import io.stagdb.domain.model.SnapshotId;
 import io.stagdb.domain.model.SnapshotName;
 import io.stagdb.domain.port.in.CreateBranch;
 import io.stagdb.domain.port.out.ContainerState;
+import io.stagdb.domain.port.out.VolumeIo;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -149,7 +150,9 @@ final class Branching {
       labels.put(Standbys.LABEL, snapshot.id().value());
     }
     Database draft = new Database(id, request.name(), origin.engine(), DatabaseStatus.CREATING, resources, 0, own,
-        origin.env(), List.of(), origin.engineSettings(), null, null, Provisioning.firstVolume(id), snapshot.id(), plan.expiresAt(), labels, null, now, now);
+        origin.env(), List.of(), origin.engineSettings(), null, null,
+        request.recyclable() ? Spares.firstVolume(id) : Provisioning.firstVolume(id), snapshot.id(), plan.expiresAt(), labels,
+        null, now, now);
     Undo undo = new Undo();
     try {
       Database reserved = StepTimings.step("reserve", () -> p.reserve(draft, plan.port(), undo));
@@ -162,8 +165,12 @@ final class Branching {
       if (request.recyclable()) {
         p.takeRecyclePoint(running);
       }
-      return StepTimings.step("catalog", () -> p.markRunning(running, EventType.BRANCH_CREATED,
+      Database created = StepTimings.step("catalog", () -> p.markRunning(running, EventType.BRANCH_CREATED,
           Map.of("snapshot", snapshot.name().value(), "source", origin.name().value())));
+      if (request.recyclable()) {
+        p.spares.tidyLater(id);
+      }
+      return created;
     } catch (RuntimeException e) {
       throw undo.rollback(e);
     }
@@ -248,6 +255,11 @@ final class Branching {
         return d;
       });
       undo = new Undo();   // committed: from here on, clean-up failures must not undo the reset
+      p.spares.forget(branch.id());
+      String spare = Spares.spareOf(branch.volume());
+      if (spare != null) {   // it hangs on the old volume's recycle point
+        Provisioning.afterCommit("destroy the spare volume of " + branch.name(), () -> removal.destroyVolumeIfUnused(spare));
+      }
       Provisioning.afterCommit("destroy the old volume of " + branch.name(),
           () -> removal.destroyVolumeIfUnused(branch.volume()));
       if (!plan.current().id().equals(target.id())) {
@@ -273,15 +285,20 @@ final class Branching {
       if (cannot != null) {
         throw new ConflictException(ConflictException.Reason.INVALID_STATE, "branch '" + branchName + "' " + cannot);
       }
+      Database back;
       try {
-        putBack(branch);
+        back = putBack(branch);
       } catch (RuntimeException e) {
         Provisioning.afterCommit("record that recycling " + branchName + " failed",
-            () -> p.markFailed(branch, "recycle failed: " + e.getMessage()));
+            () -> p.markFailed(p.catalog.findDatabase(branch.id()).orElse(branch), "recycle failed: " + e.getMessage()));
         throw e;
       }
-      return StepTimings.step("catalog",
-          () -> p.markRunning(branch, EventType.BRANCH_RECYCLED, Map.of("snapshot", plan.target().name().value())));
+      Database recycled = StepTimings.step("catalog",
+          () -> p.markRunning(back, EventType.BRANCH_RECYCLED, Map.of("snapshot", plan.target().name().value())));
+      if (!back.volume().equals(branch.volume())) {
+        p.spares.tidyLater(branch.id(), branch.volume());   // swapped: the next spare comes, the old volume goes
+      }
+      return recycled;
     });
   }
 
@@ -299,11 +316,23 @@ final class Branching {
     return own.isEmpty() ? null : "has snapshots of its own " + own + " that a recycle would destroy; reset it instead";
   }
 
-  /** The engine halted at once, the volume rolled back to the recycle point, the engine resumed and ready. */
-  private void putBack(Database branch) {
+  /**
+   * The engine halted at once, moved onto the spare volume ({@link Spares}) or its volume rolled back
+   * to the recycle point, resumed and ready; the branch as recorded now.
+   */
+  private Database putBack(Database branch) {
     ContainerState state = p.runtime.state(branch.id());
     if (state != ContainerState.MISSING) {
       StepTimings.step("halt", () -> p.runtime.halt(branch.id(), false));
+      Database moved = StepTimings.step("swap", () -> p.spares.swapIn(branch));
+      if (moved != null) {
+        StepTimings.step("resume", () -> p.runtime.resume(branch.id()));
+        awaitReady(branch);
+        return moved;
+      }
+    }
+    if (state == ContainerState.MISSING && Spares.spareOf(branch.volume()) != null) {
+      p.spares.tidy(branch);   // a swap cut short may have left its recycle point on the volume it replaced
     }
     StepTimings.step("rollback", () -> p.volumes.rollback(branch.volume(), Provisioning.RECYCLE_POINT));
     if (state == ContainerState.MISSING) {
@@ -311,8 +340,19 @@ final class Branching {
     } else {
       StepTimings.step("resume", () -> p.runtime.resume(branch.id()));
     }
-    // the recycle point is a clean shutdown with the branch's own password: no recovery, no rotation
-    StepTimings.step("ready", () -> p.runtime.awaitReady(branch.id(), branch.credentials(), p.settings.readyTimeout()));
+    awaitReady(branch);
+    return branch;
+  }
+
+  /**
+   * The recycle point is a clean shutdown with the branch's own password: no recovery, no rotation.
+   * Background volume work (another branch's next spare, say) holds back while the engine starts.
+   */
+  private void awaitReady(Database branch) {
+    StepTimings.step("ready", () -> VolumeIo.awaited(() -> {
+      p.runtime.awaitReady(branch.id(), branch.credentials(), p.settings.readyTimeout());
+      return null;
+    }));
   }
 
   /**
@@ -344,8 +384,11 @@ final class Branching {
           return true;   // gone meanwhile, with its snapshot
         }
         try {
-          putBack(current);
-          standbys.cleaned(current, snapshot);
+          Database back = putBack(current);
+          standbys.cleaned(back, snapshot);
+          if (!back.volume().equals(current.volume())) {
+            p.spares.tidyLater(back.id(), current.volume());
+          }
           return true;
         } catch (RuntimeException e) {
           return false;

@@ -46,6 +46,7 @@ final class Provisioning {
   final Clock clock;
   final StagDbSettings settings;
   final BackgroundWork background;
+  final Spares spares;
   private final Locks locks;
   private final io.stagdb.domain.port.out.OperationObserver observer;
 
@@ -60,6 +61,7 @@ final class Provisioning {
     this.settings = settings;
     this.locks = new Locks(settings.lockWait());
     this.background = new BackgroundWork(settings.backgroundThreads(), 1024);
+    this.spares = new Spares(this);
   }
 
   // ---- observing -------------------------------------------------------------------------------

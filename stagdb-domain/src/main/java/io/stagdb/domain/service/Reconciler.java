@@ -8,6 +8,7 @@ import io.stagdb.domain.model.Snapshot;
 import io.stagdb.domain.port.out.ContainerState;
 import io.stagdb.domain.port.out.ManagedContainer;
 import io.stagdb.domain.port.out.VolumeInfo;
+import io.stagdb.domain.port.out.VolumeStore;
 import io.stagdb.domain.service.ReconcileReport.Action;
 import io.stagdb.domain.service.ReconcileReport.Kind;
 import java.nio.file.Path;
@@ -104,11 +105,15 @@ public final class Reconciler {
             }
           } else if (runsOn != null && !runsOn.equals(p.volumes.mountPath(database.volume()))) {
             actions.add(act(dryRun, Kind.RECREATE_CONTAINER, database, "container runs on " + runsOn.getFileName()
-                + ", not on the catalogued volume (a reset was interrupted)", holding(database, d -> {
+                + ", not on the catalogued volume (a reset or recycle was interrupted)", holding(database, d -> {
                   p.runtime.remove(d.id());
+                  if (Spares.spareOf(d.volume()) != null) {
+                    p.spares.tidy(d);   // the recycle point to the volume in use, before a container is made on it
+                  }
                   if (d.status() == DatabaseStatus.RUNNING) {
                     p.runtime.run(p.spec(d, p.volumes.mount(d.volume())));
                   }
+                  p.spares.tidyLater(d.id());   // its spare, now that its container is there to be moved
                 })));
           } else if (database.status() == DatabaseStatus.RUNNING && state == ContainerState.MISSING) {
             actions.add(act(dryRun, Kind.RECREATE_CONTAINER, database, "container is gone",
@@ -160,9 +165,15 @@ public final class Reconciler {
     Set<DatabaseId> known = new HashSet<>();
     Set<String> ownedVolumes = new HashSet<>();
     Set<String> catalogued = new HashSet<>();
+    Map<DatabaseId, Database> byId = new HashMap<>();
     p.catalog.databases().forEach(d -> {
       known.add(d.id());
+      byId.put(d.id(), d);
       ownedVolumes.add(d.volume());
+      String spare = Spares.spareOf(d.volume());
+      if (spare != null) {
+        ownedVolumes.add(spare);   // made ahead for its next recycle
+      }
     });
     p.catalog.snapshots().forEach(s -> {
       catalogued.add(s.volume() + "@" + s.id().value());
@@ -188,7 +199,12 @@ public final class Reconciler {
         }
       } else if (!info.isSnapshot() && !ownedVolumes.contains(info.volume())) {
         DatabaseId owner = Provisioning.ownerOf(info.volume(), known);
-        if (owner != null) {
+        Database grouped = owner == null ? null : byId.get(owner);
+        if (grouped != null && VolumeStore.groupOf(info.volume()) != null
+            && VolumeStore.groupOf(info.volume()).equals(VolumeStore.groupOf(grouped.volume()))) {
+          actions.add(act(dryRun, Kind.LEFTOVER_VOLUME, info.volume(), "earlier volume of database " + owner.value()
+              + " (a recycle did not finish its clean-up)", holding(grouped, p.spares::tidy)));
+        } else if (owner != null) {
           actions.add(act(dryRun, Kind.LEFTOVER_VOLUME, info.volume(), "earlier or half-made volume of database "
               + owner.value() + " (a reset did not finish its clean-up)", () -> p.volumes.destroy(info.volume(), false)));
         } else {

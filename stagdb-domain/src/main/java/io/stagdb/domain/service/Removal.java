@@ -11,6 +11,8 @@ import io.stagdb.domain.port.out.CatalogReader;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -131,16 +133,26 @@ final class Removal {
    */
   void finish(Database database) {
     Provisioning.ignoreMissing(() -> p.runtime.remove(database.id()));
+    p.spares.forget(database.id());
     List<Snapshot> own = Lineage.snapshotsOf(p.catalog, database);
     Set<String> ownVolumes = new LinkedHashSet<>();
     ownVolumes.add(database.volume());
     own.forEach(s -> ownVolumes.add(s.volume()));
-    if (database.volume().startsWith(database.id().value() + "-")) {   // reset at least once: earlier volumes may be left
+    Map<String, String> origins = new HashMap<>();
+    if (database.volume().startsWith(database.id().value() + "-")) {   // reset or recycled: earlier volumes, spares
       p.volumes.list().stream().filter(v -> !v.isSnapshot())
           .filter(v -> Provisioning.ownerOf(v.volume(), Set.of(database.id())) != null)
-          .forEach(v -> ownVolumes.add(v.volume()));
+          .forEach(v -> {
+            ownVolumes.add(v.volume());
+            if (v.originVolume() != null) {
+              origins.put(v.volume(), v.originVolume());
+            }
+          });
     }
-    for (String volume : ownVolumes) {
+    // clones before the volumes they came from (a spare before the volume whose recycle point it is)
+    List<String> order = new ArrayList<>(ownVolumes);
+    order.sort(Comparator.comparingInt((String v) -> depth(v, origins, ownVolumes)).reversed());
+    for (String volume : order) {
       if (p.volumes.exists(volume)) {
         p.volumes.destroy(volume, false);
       }
@@ -161,6 +173,15 @@ final class Removal {
       Provisioning.afterCommit("drop the unused automatic snapshot of " + database.name(),
           () -> dropAutomaticSnapshotIfUnused(database.origin()));
     }
+  }
+
+  /** How many of {@code own} a volume descends from. */
+  private static int depth(String volume, Map<String, String> origins, Set<String> own) {
+    int depth = 0;
+    for (String v = origins.get(volume); v != null && own.contains(v) && depth < own.size(); v = origins.get(v)) {
+      depth++;
+    }
+    return depth;
   }
 
   /** Destroys a snapshot whose name the caller holds, and the earlier volume it alone kept. */

@@ -40,6 +40,47 @@ class ReconcilerTest {
     assertThat(stag.reconciler(true).reconcile(false).clean()).isTrue();
   }
 
+  /**
+   * A server stopped in a recycle by swap, after the catalog took the spare and before the engine
+   * was moved: the container still runs on the volume it left, which holds the recycle point. The
+   * reconciler moves it onto the catalogued volume (made independent first), and the old one goes.
+   */
+  @Test
+  void finishesARecycleBySwapCutShort() throws IOException {
+    Database source = createPg("source");
+    Files.writeString(stag.volumes.mountPath(source.volume()).resolve("row.txt"), "v1");
+    stag.service.snapshot(source.name(), SnapshotName.of("base"));
+    Database branch = stag.service.branchFromSnapshot(SnapshotName.of("base"),
+        CreateBranch.named(DatabaseName.of("pooled")).asRecyclable());
+    assertThat(stag.service.awaitBackgroundWork(java.time.Duration.ofSeconds(10))).isTrue();
+    Files.writeString(stag.volumes.mountPath(branch.volume()).resolve("row.txt"), "dirty");
+    stag.runtime.halt(branch.id(), false);
+    Database moved = branch.withVolume(branch.id() + "--2", branch.origin(), java.time.Instant.now());
+    stag.catalog.transact(tx -> {
+      tx.update(moved);
+      return null;
+    });
+
+    ReconcileReport report = stag.reconciler(false).reconcile(false);
+    assertThat(report.actions()).extracting(ReconcileReport.Action::kind).contains(Kind.RECREATE_CONTAINER);
+    assertThat(report.actions()).allMatch(ReconcileReport.Action::applied);
+    assertThat(stag.runtime.state(branch.id())).isEqualTo(ContainerState.RUNNING);
+    assertThat(stag.runtime.specOf(branch.id()).dataPath()).isEqualTo(stag.volumes.mountPath(moved.volume()));
+    assertThat(stag.runtime.specOf(branch.id()).restartable()).as("still recyclable in place").isTrue();
+    assertThat(stag.volumes.mountPath(moved.volume()).resolve("row.txt")).hasContent("v1");
+    assertThat(stag.service.awaitBackgroundWork(java.time.Duration.ofSeconds(10))).isTrue();
+    assertThat(stag.volumeNames()).filteredOn(v -> v.startsWith(branch.id().value()))
+        .containsExactlyInAnyOrder(branch.id() + "--2", branch.id() + "--3");
+    CompensationTest.assertConsistent(stag);
+
+    Files.writeString(stag.volumes.mountPath(moved.volume()).resolve("row.txt"), "dirty again");
+    Database recycled = stag.service.recycle(branch.name());
+    assertThat(recycled.volume()).isEqualTo(branch.id() + "--3");
+    assertThat(stag.volumes.mountPath(recycled.volume()).resolve("row.txt")).hasContent("v1");
+    CompensationTest.assertConsistent(stag);
+    assertThat(stag.reconciler(false).reconcile(false).clean()).isTrue();
+  }
+
   @Test
   void restartsCrashedContainersAndRecreatesMissingOnes() {
     Database crashed = createPg("crashed");

@@ -45,8 +45,56 @@ class RecycleTest {
   }
 
   @Test
-  void putsTheDataBackInPlaceKeepingContainerPortPasswordAndVolume() throws IOException {
+  void swapsInTheSpareMadeAheadKeepingContainerPortAndPassword() throws IOException {
     Database branch = pooled("pooled");
+    assertThat(branch.volume()).isEqualTo(branch.id() + "--1");
+    assertThat(stag.service.awaitBackgroundWork(Duration.ofSeconds(10))).isTrue();
+    assertThat(stag.volumeNames()).as("its spare, made in the background").contains(branch.id() + "--2");
+    Files.writeString(data(branch), "written by a test");
+    var spec = stag.runtime.specOf(branch.id());
+
+    StepTimings.Recorded<Database> run = StepTimings.record(() -> stag.service.recycle(branch.name()));
+    Database recycled = run.value();
+
+    assertThat(recycled.volume()).isEqualTo(branch.id() + "--2");
+    assertThat(data(recycled)).hasContent("v1");
+    assertThat(recycled.status()).isEqualTo(DatabaseStatus.RUNNING);
+    assertThat(recycled.port()).isEqualTo(branch.port());
+    assertThat(recycled.credentials()).isEqualTo(branch.credentials());
+    // the same container, moved onto the spare
+    assertThat(stag.runtime.specOf(branch.id())).isEqualTo(spec.on(stag.volumes.mountPath(recycled.volume())));
+    stag.runtime.awaitReady(branch.id(), branch.credentials(), Duration.ofSeconds(1));   // its own password again
+    assertThat(run.steps()).extracting(StepTimings.Step::name)
+        .containsExactly("lock", "check", "halt", "swap", "resume", "ready", "catalog");
+    assertThat(stag.catalog.events()).extracting(Event::type).endsWith(EventType.BRANCH_RECYCLED);
+
+    // in the background: the spare took over the recycle point, the volume it replaced went, the next spare came
+    assertThat(stag.service.awaitBackgroundWork(Duration.ofSeconds(10))).isTrue();
+    assertThat(stag.volumeNames()).filteredOn(v -> v.startsWith(branch.id().value()))
+        .containsExactlyInAnyOrder(branch.id() + "--2", branch.id() + "--3");
+    assertThat(stag.volumes.snapshotExists(recycled.volume(), Provisioning.RECYCLE_POINT)).isTrue();
+    for (int i = 0; i < 3; i++) {   // again and again, also when the next spare is not ready yet
+      Files.writeString(data(branch), "test " + i);
+      stag.service.recycle(branch.name());
+      assertThat(data(branch)).hasContent("v1");
+    }
+    assertThat(stag.service.get(branch.name()).volume()).isEqualTo(branch.id() + "--5");
+    CompensationTest.assertConsistent(stag);
+    // background tidies that came late promoted nothing beyond the group: the source keeps its snapshot
+    var base = stag.catalog.snapshots().stream().filter(s -> s.name().value().equals("base")).findFirst().orElseThrow();
+    assertThat(stag.volumes.snapshotExists(source.volume(), base.id().value())).isTrue();
+    assertThat(stag.volumes.list()).filteredOn(i -> i.volume().equals(source.volume()) && !i.isSnapshot())
+        .singleElement().satisfies(i -> assertThat(i.originVolume()).isNull());
+    stag.service.delete(branch.name(), false);
+    assertThat(stag.volumeNames()).noneMatch(v -> v.startsWith(branch.id().value()));
+  }
+
+  @Test
+  void rollsTheVolumeBackWhereTheEngineCannotBeMoved() throws IOException {
+    stag.runtime.movable(false);
+    Database branch = pooled("pooled");
+    assertThat(stag.service.awaitBackgroundWork(Duration.ofSeconds(10))).isTrue();
+    assertThat(stag.volumeNames()).as("no spare made").doesNotContain(branch.id() + "--2");
     Files.writeString(data(branch), "written by a test");
     var spec = stag.runtime.specOf(branch.id());
 
@@ -61,7 +109,7 @@ class RecycleTest {
     assertThat(stag.runtime.specOf(branch.id())).isSameAs(spec);   // the same container, not a new one
     stag.runtime.awaitReady(branch.id(), branch.credentials(), Duration.ofSeconds(1));   // its own password again
     assertThat(run.steps()).extracting(StepTimings.Step::name)
-        .containsExactly("lock", "check", "halt", "rollback", "resume", "ready", "catalog");
+        .containsExactly("lock", "check", "halt", "swap", "rollback", "resume", "ready", "catalog");
     assertThat(stag.catalog.events()).extracting(Event::type).endsWith(EventType.BRANCH_RECYCLED);
     // again and again: the recycle point stays
     Files.writeString(data(branch), "second test");

@@ -102,6 +102,23 @@ public final class VolumeIo {
     }
   }
 
+  /**
+   * Runs {@code work}, which someone waits for and which leans on the volumes without a transition
+   * (an engine starting on one): background transitions hold back meanwhile, as for a transition
+   * someone waits for.
+   */
+  public static <T> T awaited(Supplier<T> work) {
+    if (BACKGROUND.get()) {
+      return work.get();
+    }
+    WAITING.incrementAndGet();
+    try {
+      return work.get();
+    } finally {
+      WAITING.decrementAndGet();
+    }
+  }
+
   /** Runs {@code work} on this thread as background work: its transitions let waiting requests go first. */
   public static void inBackground(Runnable work) {
     boolean was = BACKGROUND.get();
