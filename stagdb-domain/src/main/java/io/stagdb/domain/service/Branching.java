@@ -296,7 +296,7 @@ final class Branching {
       Database recycled = StepTimings.step("catalog",
           () -> p.markRunning(back, EventType.BRANCH_RECYCLED, Map.of("snapshot", plan.target().name().value())));
       if (!back.volume().equals(branch.volume())) {
-        p.spares.tidyLater(branch.id(), branch.volume());   // swapped: the next spare comes, the old volume goes
+        p.spares.tidyLater(branch.id());   // swapped: the next spare comes, the old volume goes
       }
       return recycled;
     });
@@ -387,7 +387,7 @@ final class Branching {
           Database back = putBack(current);
           standbys.cleaned(back, snapshot);
           if (!back.volume().equals(current.volume())) {
-            p.spares.tidyLater(back.id(), current.volume());
+            p.spares.tidyLater(back.id());
           }
           return true;
         } catch (RuntimeException e) {

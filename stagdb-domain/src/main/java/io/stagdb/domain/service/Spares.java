@@ -1,5 +1,6 @@
 package io.stagdb.domain.service;
 
+import io.stagdb.domain.error.ConflictException;
 import io.stagdb.domain.model.Database;
 import io.stagdb.domain.model.DatabaseId;
 import io.stagdb.domain.port.out.VolumeInfo;
@@ -18,9 +19,9 @@ import java.util.stream.Collectors;
  * made in the background. A recycle halts the engine, records the spare as the branch's volume,
  * points the engine at it ({@code DatabaseRuntime.relocate}) and resumes it: no rollback on the
  * way, and the engine starts on files nothing has just rewritten. In the background again the
- * spare is promoted (it takes over the recycle point), the volume it replaced is destroyed, and the
- * next spare is cloned. Each step is repeatable: a server stopped in between finishes them on the
- * next recycle or reconcile ({@link #tidy}).
+ * spare is promoted (it takes over the recycle point), the next spare is cloned and the volume it
+ * replaced is destroyed. Each step is repeatable: a server stopped in between has them finished by
+ * the next recycle or the reconciler ({@link #tidy}).
  *
  * <p>Where the runtime cannot move an engine (mounts do not reach containers there), no spare is
  * made and a recycle rolls the volume back, as for a branch made before groups.
@@ -64,8 +65,8 @@ final class Spares {
     if (spare == null) {
       return null;
     }
-    if (!known.containsKey(branch.id())) {
-      tidy(branch);   // the first recycle since this server started: finish what an earlier one left
+    if (!known.containsKey(branch.id()) && !settle(branch)) {
+      tidy(branch);   // its spare not made yet, or the first recycle since this server started
     }
     if (!Boolean.TRUE.equals(known.get(branch.id()))) {
       return null;
@@ -95,22 +96,13 @@ final class Spares {
     return moved;
   }
 
-  /** Tidies a branch's group in the background, holding the branch (by whatever name it has then). */
+  /** Settles a branch's group in the background, holding the branch (by whatever name it has then). */
   void tidyLater(DatabaseId id) {
-    tidyLater(id, null);
-  }
-
-  /**
-   * After a swap from {@code left}: in the background, holding the branch, the three steps that
-   * follow one (promote, next spare, destroy what it left), without listing the store; the whole
-   * {@link #tidy} when anything is not as a swap leaves it.
-   */
-  void tidyLater(DatabaseId id, String left) {
     p.background.submit("prepare the spare volume of " + id, () -> {
       try {
         p.locked(() -> new Holding(id, p.catalog.findDatabase(id).orElse(null)), held -> {
           Database branch = held.database();
-          if (branch != null && (left == null || !afterSwap(branch, left))) {
+          if (branch != null && !settle(branch)) {
             tidy(branch);
           }
           return null;
@@ -129,28 +121,49 @@ final class Spares {
     }
   }
 
-  private boolean afterSwap(Database branch, String left) {
-    String spare = spareOf(branch.volume());
-    if (spare == null || !left.equals(previousOf(branch.volume()))) {
+  /**
+   * {@link #tidy} for the states a swap (or a new branch) leaves, without listing the store, the
+   * caller holding the branch: the volume in use promoted while it is a clone of the one before it
+   * (promote refuses anything else), its spare cloned unless it is there, the one before destroyed.
+   * False when that did not do (the whole tidy then).
+   */
+  private boolean settle(Database branch) {
+    String current = branch.volume();
+    String spare = spareOf(current);
+    if (spare == null) {
       return false;
     }
+    String previous = previousOf(current);
     try {
-      p.volumes.promote(branch.volume(), left);   // refused unless it is what the swap left
-      p.volumes.clone(branch.volume(), Provisioning.RECYCLE_POINT, spare, branch.resources().storageBytes());
-      known.put(branch.id(), true);
-      p.volumes.destroy(left, false);
+      boolean previousThere = previous != null && p.volumes.exists(previous);
+      if (previousThere) {
+        try {
+          p.volumes.promote(current, previous);
+        } catch (ConflictException notItsClone) {
+          // promoted already
+        }
+      }
+      boolean movable = p.runtime.movable(branch.id());
+      if (movable && !p.volumes.exists(spare)) {
+        p.volumes.clone(current, Provisioning.RECYCLE_POINT, spare, branch.resources().storageBytes());
+      }
+      known.put(branch.id(), movable);
+      if (previousThere && p.catalog.snapshots().stream().noneMatch(s -> s.volume().equals(previous))) {
+        p.volumes.destroy(previous, false);
+      }
       return true;
     } catch (RuntimeException e) {
+      known.remove(branch.id());
       LOG.log(System.Logger.Level.DEBUG, "tidying " + branch.name() + "'s volumes the long way: " + e.getMessage());
       return false;
     }
   }
 
-  /** The volume a grouped volume {@code <g>--<n>} was swapped in for: {@code <g>--<n-1>}. */
+  /** The volume a grouped volume {@code <g>--<n>} replaced: {@code <g>--<n-1>}; {@code null} for the first. */
   private static String previousOf(String volume) {
     String group = VolumeStore.groupOf(volume);
     long n = Long.parseLong(volume.substring(group.length() + VolumeStore.GROUP_SEPARATOR.length()));
-    return group + VolumeStore.GROUP_SEPARATOR + (n - 1);
+    return n <= 1 ? null : group + VolumeStore.GROUP_SEPARATOR + (n - 1);
   }
 
   /**
