@@ -43,15 +43,23 @@ final class Spares {
 
   /** The spare beside a grouped volume {@code <g>--<n>}: {@code <g>--<n+1>}; {@code null} for any other volume. */
   static String spareOf(String volume) {
+    long n = generation(volume);
+    return n < 1 ? null : VolumeStore.groupOf(volume) + VolumeStore.GROUP_SEPARATOR + (n + 1);
+  }
+
+  /** The volume a grouped volume {@code <g>--<n>} replaced: {@code <g>--<n-1>}; {@code null} for the first. */
+  private static String previousOf(String volume) {
+    long n = generation(volume);
+    return n <= 1 ? null : VolumeStore.groupOf(volume) + VolumeStore.GROUP_SEPARATOR + (n - 1);
+  }
+
+  /** {@code n} of a volume {@code <g>--<n>} of a recyclable branch; 0 for any other volume. */
+  private static long generation(String volume) {
     String group = VolumeStore.groupOf(volume);
-    if (group == null) {
-      return null;
-    }
     try {
-      return group + VolumeStore.GROUP_SEPARATOR
-          + (Long.parseLong(volume.substring(group.length() + VolumeStore.GROUP_SEPARATOR.length())) + 1);
+      return group == null ? 0 : Long.parseLong(volume.substring(group.length() + VolumeStore.GROUP_SEPARATOR.length()));
     } catch (NumberFormatException notOurs) {
-      return null;
+      return 0;
     }
   }
 
@@ -157,13 +165,6 @@ final class Spares {
       LOG.log(System.Logger.Level.DEBUG, "tidying " + branch.name() + "'s volumes the long way: " + e.getMessage());
       return false;
     }
-  }
-
-  /** The volume a grouped volume {@code <g>--<n>} replaced: {@code <g>--<n-1>}; {@code null} for the first. */
-  private static String previousOf(String volume) {
-    String group = VolumeStore.groupOf(volume);
-    long n = Long.parseLong(volume.substring(group.length() + VolumeStore.GROUP_SEPARATOR.length()));
-    return n <= 1 ? null : group + VolumeStore.GROUP_SEPARATOR + (n - 1);
   }
 
   /**
